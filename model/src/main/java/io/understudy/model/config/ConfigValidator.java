@@ -1,0 +1,157 @@
+package io.understudy.model.config;
+
+import io.understudy.model.ServerState;
+import io.understudy.model.ServerView;
+import io.understudy.model.policy.SpareQualification;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Checks a data-center description and returns every error found, each naming its field path. */
+public final class ConfigValidator {
+    private ConfigValidator() {}
+
+    public static List<ConfigError> validate(DataCenterConfig dc) {
+        List<ConfigError> errors = new ArrayList<>();
+        if (dc == null) {
+            errors.add(new ConfigError("(root)", "expected a data center with enclosures, servers, groups and profiles"));
+            return errors;
+        }
+        Map<String, Enclosure> enclosures = new HashMap<>();
+        for (int i = 0; i < dc.enclosures().size(); i++) {
+            Enclosure e = dc.enclosures().get(i);
+            String at = "enclosures[" + i + "]";
+            if (blank(e.id())) errors.add(new ConfigError(at + ".id", "expected a non-empty id"));
+            else if (enclosures.put(e.id(), e) != null) errors.add(new ConfigError(at + ".id", "duplicate enclosure id '" + e.id() + "'"));
+            if (e.bays() <= 0) errors.add(new ConfigError(at + ".bays", "expected a positive number of bays, got " + e.bays()));
+        }
+        Map<String, ServerSpec> servers = new HashMap<>();
+        Set<String> locations = new HashSet<>();
+        Set<String> models = new HashSet<>();
+        for (int i = 0; i < dc.servers().size(); i++) {
+            ServerSpec s = dc.servers().get(i);
+            String at = "servers[" + i + "]";
+            if (blank(s.id())) errors.add(new ConfigError(at + ".id", "expected a non-empty id"));
+            else if (servers.put(s.id(), s) != null) errors.add(new ConfigError(at + ".id", "duplicate server id '" + s.id() + "'"));
+            if (blank(s.model())) errors.add(new ConfigError(at + ".model", "expected a server model"));
+            else models.add(s.model());
+            if (s.cores() <= 0) errors.add(new ConfigError(at + ".cores", "expected a positive number of cores"));
+            if (s.memoryGib() <= 0) errors.add(new ConfigError(at + ".memoryGib", "expected a positive memory size in GiB"));
+            try {
+                Location loc = s.parsedLocation();
+                Enclosure e = enclosures.get(loc.enclosure());
+                if (e == null) errors.add(new ConfigError(at + ".location", "unknown enclosure '" + loc.enclosure() + "'"));
+                else if (!validBay(loc.bay(), e.bays())) errors.add(new ConfigError(at + ".location",
+                        "expected a bay bay1..bay" + e.bays() + " of " + e.id() + ", got '" + loc.bay() + "'"));
+                if (!locations.add(loc.toString())) errors.add(new ConfigError(at + ".location", "bay " + loc + " holds two servers"));
+            } catch (IllegalArgumentException ex) {
+                errors.add(new ConfigError(at + ".location", ex.getMessage()));
+            }
+        }
+        Map<String, String> groupOf = new HashMap<>();
+        Set<String> groupIds = new HashSet<>();
+        for (int i = 0; i < dc.groups().size(); i++) {
+            GroupSpec g = dc.groups().get(i);
+            String at = "groups[" + i + "]";
+            if (blank(g.id())) errors.add(new ConfigError(at + ".id", "expected a non-empty id"));
+            else if (!groupIds.add(g.id())) errors.add(new ConfigError(at + ".id", "duplicate group id '" + g.id() + "'"));
+            member(errors, at + ".servers", g.servers(), g.id(), servers, groupOf);
+            member(errors, at + ".spares", g.spares(), g.id(), servers, groupOf);
+            for (String spare : g.spares()) {
+                if (g.servers().contains(spare)) errors.add(new ConfigError(at + ".spares", "server '" + spare + "' is both regular and spare"));
+            }
+            policy(errors, at + ".policy", g.policy());
+        }
+        Map<String, String> seen = new HashMap<>();
+        Set<String> ids = new HashSet<>();
+        Set<String> homes = new HashSet<>();
+        for (int i = 0; i < dc.profiles().size(); i++) {
+            ProfileSpec p = dc.profiles().get(i);
+            String at = "profiles[" + i + "]";
+            if (blank(p.id())) errors.add(new ConfigError(at + ".id", "expected a non-empty id"));
+            else if (!ids.add(p.id())) errors.add(new ConfigError(at + ".id", "duplicate profile id '" + p.id() + "'"));
+            GroupSpec g = dc.group(p.group()).orElse(null);
+            if (g == null) errors.add(new ConfigError(at + ".group", "unknown group '" + p.group() + "'"));
+            if (p.home() != null) {
+                if (!servers.containsKey(p.home())) errors.add(new ConfigError(at + ".home", "unknown server '" + p.home() + "'"));
+                else if (g != null && !g.servers().contains(p.home())) errors.add(new ConfigError(at + ".home",
+                        "server '" + p.home() + "' is not a regular server of group '" + g.id() + "'"));
+                if (!homes.add(p.home())) errors.add(new ConfigError(at + ".home", "server '" + p.home() + "' is home to two profiles"));
+            }
+            Requirements r = p.requirements();
+            if (r != null && r.model() != null && !models.contains(r.model())) {
+                errors.add(new ConfigError(at + ".requirements.model", "unknown model '" + r.model() + "' (known: " + new java.util.TreeSet<>(models) + ")"));
+            } else if (g != null && r != null) {
+                boolean someFit = false;
+                for (String id : concat(g.servers(), g.spares())) {
+                    ServerSpec s = servers.get(id);
+                    if (s != null && SpareQualification.fit(new ServerView(s, g.id(), ServerState.UNKNOWN, null, false, null), p).isEmpty()) someFit = true;
+                }
+                if (!someFit) errors.add(new ConfigError(at + ".requirements", "no server of group '" + g.id() + "' meets them"));
+            }
+            if (p.priority() < 0) errors.add(new ConfigError(at + ".priority", "expected 0 or more (lower wins), got " + p.priority()));
+            Identity id = p.identity();
+            unique(errors, seen, at + ".identity.hostname", "hostname", id.hostname());
+            for (int j = 0; j < id.addresses().size(); j++) {
+                String a = id.addresses().get(j);
+                if (!a.matches("\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?")) errors.add(new ConfigError(at + ".identity.addresses[" + j + "]", "expected an IPv4 address like 198.18.1.10/24, got '" + a + "'"));
+                unique(errors, seen, at + ".identity.addresses[" + j + "]", "alias address", a.replaceAll("/.*", ""));
+            }
+            for (int j = 0; j < id.macs().size(); j++) {
+                String m = id.macs().get(j);
+                if (!m.matches("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){5}")) errors.add(new ConfigError(at + ".identity.macs[" + j + "]", "expected a MAC like 02:00:00:00:00:01, got '" + m + "'"));
+                unique(errors, seen, at + ".identity.macs[" + j + "]", "MAC", m.toLowerCase());
+            }
+            for (int j = 0; j < id.fcPorts().size(); j++) {
+                unique(errors, seen, at + ".identity.fcPorts[" + j + "].wwpn", "WWPN", id.fcPorts().get(j).wwpn());
+            }
+        }
+        return errors;
+    }
+
+    private static void member(List<ConfigError> errors, String at, List<String> ids, String group,
+                               Map<String, ServerSpec> servers, Map<String, String> groupOf) {
+        for (int j = 0; j < ids.size(); j++) {
+            String id = ids.get(j);
+            if (!servers.containsKey(id)) errors.add(new ConfigError(at + "[" + j + "]", "unknown server '" + id + "'"));
+            String before = groupOf.putIfAbsent(id, group);
+            if (before != null && !before.equals(group)) errors.add(new ConfigError(at + "[" + j + "]", "server '" + id + "' is already in group '" + before + "'"));
+        }
+    }
+
+    private static void policy(List<ConfigError> errors, String at, GroupPolicy p) {
+        if (p.protection() == ProtectionLevel.PRELOADED || p.protection() == ProtectionLevel.LOCKSTEP) {
+            errors.add(new ConfigError(at + ".protection", "level '" + p.protection().wire() + "' is not available yet; expected cold or hot"));
+        }
+        if (p.heartbeatInterval().isNegative() || p.heartbeatInterval().isZero()) errors.add(new ConfigError(at + ".heartbeatInterval", "expected a positive duration"));
+        if (p.failureTimeout().compareTo(p.heartbeatInterval()) <= 0) errors.add(new ConfigError(at + ".failureTimeout", "expected longer than heartbeatInterval (" + p.heartbeatInterval() + ")"));
+        if (p.anticipatedFailures() < 0) errors.add(new ConfigError(at + ".anticipatedFailures", "expected 0 or more"));
+        if (p.fallbackLimit() < 1) errors.add(new ConfigError(at + ".fallbackLimit", "expected 1 or more"));
+        if (p.verifyRechecks() < 0) errors.add(new ConfigError(at + ".verifyRechecks", "expected 0 or more"));
+    }
+
+    private static void unique(List<ConfigError> errors, Map<String, String> seen, String at, String what, String value) {
+        if (blank(value)) return;
+        String before = seen.putIfAbsent(what + ":" + value, at);
+        if (before != null) errors.add(new ConfigError(at, "duplicate " + what + " '" + value + "' (also at " + before + ")"));
+    }
+
+    private static boolean validBay(String bay, int bays) {
+        if (!bay.matches("bay\\d+")) return false;
+        int n = Integer.parseInt(bay.substring(3));
+        return n >= 1 && n <= bays;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,20 @@
+package io.understudy.state;
+
+import io.understudy.model.ServerState;
+import java.time.Instant;
+
+/**
+ * What the replicated state knows of a server at run time.
+ *
+ * @param since when it entered {@code state}
+ * @param reservedBy the job that holds it as a target, or null
+ */
+public record ServerRecord(String id, ServerState state, String reason, Instant since, Long reservedBy) {
+    ServerRecord with(ServerState s, String why, Instant at) {
+        return new ServerRecord(id, s, why, s == state ? since : at, reservedBy);
+    }
+
+    ServerRecord reserved(Long job) {
+        return new ServerRecord(id, state, reason, since, job);
+    }
+}

@@ -1,0 +1,341 @@
+package io.understudy.state;
+
+import io.understudy.model.ServerState;
+import io.understudy.model.config.ConfigError;
+import io.understudy.model.config.ConfigValidator;
+import io.understudy.model.config.DataCenterConfig;
+import io.understudy.model.config.GroupSpec;
+import io.understudy.model.config.ProfileSpec;
+import io.understudy.model.policy.SpareQualification;
+import io.understudy.state.command.ApplyConfig;
+import io.understudy.state.command.ClearAlarm;
+import io.understudy.state.command.Command;
+import io.understudy.state.command.ConfirmFence;
+import io.understudy.state.command.CreateJob;
+import io.understudy.state.command.FinishStep;
+import io.understudy.state.command.LockProfile;
+import io.understudy.state.command.MoveProfile;
+import io.understudy.state.command.ObserveServer;
+import io.understudy.state.command.RaiseAlarm;
+import io.understudy.state.command.ReserveSpare;
+import io.understudy.state.command.SetMaintenance;
+import io.understudy.state.command.StartStep;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+
+/**
+ * Applies commands to the {@link ClusterState}, in log order, deterministically: no clock reads, no I/O. A refused
+ * command changes nothing. The guards here are where invariants 1–4 are enforced for every replica, whatever
+ * the engine on the leader believes.
+ */
+public final class StateMachine {
+    /** Finished jobs and cleared alarms kept for history; older ones are dropped deterministically. */
+    static final int HISTORY = 1000;
+    static final int FALLBACK_HISTORY = 20;
+
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private ClusterState state = new ClusterState();
+
+    public <T> T read(Function<ClusterState, T> reader) {
+        lock.readLock().lock();
+        try {
+            return reader.apply(state);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public Result apply(Command command, long index) {
+        lock.writeLock().lock();
+        try {
+            Result r = dispatch(command);
+            state.appliedIndex = Math.max(state.appliedIndex, index);
+            return r;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    public ClusterState.Snapshot snapshot() {
+        return read(ClusterState::snapshot);
+    }
+
+    public void restore(ClusterState.Snapshot s) {
+        lock.writeLock().lock();
+        try {
+            state = ClusterState.restore(s);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private Result dispatch(Command c) {
+        // Java 17 has no pattern switch; the sealed interface keeps this list complete by review.
+        if (c instanceof ApplyConfig a) return applyConfig(a);
+        if (c instanceof ObserveServer o) return observe(o);
+        if (c instanceof ConfirmFence f) return confirmFence(f);
+        if (c instanceof CreateJob j) return createJob(j);
+        if (c instanceof StartStep s) return startStep(s);
+        if (c instanceof FinishStep f) return finishStep(f);
+        if (c instanceof ReserveSpare r) return reserve(r);
+        if (c instanceof MoveProfile m) return move(m);
+        if (c instanceof RaiseAlarm a) return raise(a.alarm(), a.subject(), a.text(), a.at());
+        if (c instanceof ClearAlarm a) return clear(a.alarm(), a.subject(), a.at());
+        if (c instanceof SetMaintenance m) return maintenance(m);
+        if (c instanceof LockProfile l) return lockProfile(l);
+        throw new IllegalStateException("unhandled command " + c.getClass().getSimpleName());
+    }
+
+    private Result applyConfig(ApplyConfig a) {
+        DataCenterConfig next = a.config();
+        List<ConfigError> errors = ConfigValidator.validate(next);
+        if (!errors.isEmpty()) {
+            return Result.refused("invalid configuration: " + String.join("; ", errors.stream().map(ConfigError::toString).toList()));
+        }
+        for (ProfileRecord p : state.profiles.values()) {
+            ProfileSpec spec = next.profile(p.id()).orElse(null);
+            if (p.activeJob() != null && (spec == null || !spec.group().equals(state.config.profile(p.id()).map(ProfileSpec::group).orElse(null)))) {
+                return Result.refused("profile " + p.id() + " has job " + p.activeJob() + " running; wait for it to end");
+            }
+            if (p.server() == null) continue;
+            if (spec == null) {
+                if (!Objects.equals(p.server(), state.config.profile(p.id()).map(ProfileSpec::home).orElse(null))) {
+                    return Result.refused("profile " + p.id() + " runs on spare " + p.server() + "; fall it back before removing it");
+                }
+                continue;
+            }
+            GroupSpec g = next.group(spec.group()).orElseThrow();
+            if (!g.servers().contains(p.server()) && !g.spares().contains(p.server())) {
+                return Result.refused("profile " + p.id() + " runs on " + p.server()
+                        + ", which the change removes from group " + g.id() + " (it would be orphaned)");
+            }
+        }
+        for (ServerRecord s : state.servers.values()) {
+            if (s.reservedBy() != null && next.server(s.id()).isEmpty()) {
+                return Result.refused("server " + s.id() + " is reserved by job " + s.reservedBy());
+            }
+        }
+        // Accepted: everything below changes the state, as one step.
+        state.config = next;
+        state.servers.keySet().removeIf(id -> next.server(id).isEmpty());
+        next.servers().forEach(s -> state.servers.putIfAbsent(s.id(), new ServerRecord(s.id(), ServerState.UNKNOWN, "configured", a.at(), null)));
+        state.profiles.keySet().removeIf(id -> next.profile(id).isEmpty());
+        next.profiles().forEach(p -> state.profiles.putIfAbsent(p.id(), new ProfileRecord(p.id(), p.home(), null, List.of(), null, "configured")));
+        state.maintenance.removeIf(g -> next.group(g).isEmpty());
+        return Result.ok("configuration applied by " + a.by() + ": " + next.servers().size() + " servers, "
+                + next.groups().size() + " groups, " + next.profiles().size() + " profiles");
+    }
+
+    private Result observe(ObserveServer o) {
+        ServerRecord s = state.servers.get(o.server());
+        if (s == null) return Result.refused("unknown server '" + o.server() + "'");
+        if (o.state() == ServerState.FENCED) return Result.refused("a server is fenced only by a confirmed power-off (confirm-fence)");
+        if (s.state() == ServerState.FENCED && o.state() == ServerState.FAILED) return Result.ok(o.server() + " is already fenced");
+        if (s.state() == o.state() && Objects.equals(s.reason(), o.reason())) return Result.ok("unchanged");
+        state.servers.put(s.id(), s.with(o.state(), o.reason(), o.at()));
+        return Result.ok(o.server() + " " + s.state().wire() + " -> " + o.state().wire() + ": " + o.reason());
+    }
+
+    private Result confirmFence(ConfirmFence f) {
+        ServerRecord s = state.servers.get(f.server());
+        if (s == null) return Result.refused("unknown server '" + f.server() + "'");
+        Job j = state.jobs.get(f.job());
+        if (j == null || !j.active()) return Result.refused("job " + f.job() + " is not running");
+        state.servers.put(s.id(), s.with(ServerState.FENCED, f.how(), f.at()));
+        return Result.ok(f.server() + " fenced: " + f.how());
+    }
+
+    private Result createJob(CreateJob c) {
+        ProfileRecord p = state.profiles.get(c.profile());
+        ProfileSpec spec = state.config.profile(c.profile()).orElse(null);
+        if (p == null || spec == null) return Result.refused("unknown profile '" + c.profile() + "'");
+        if (p.activeJob() != null) return Result.refused("profile " + p.id() + " already has job " + p.activeJob() + " running");
+        if (p.lockedTo() != null) return Result.refused("profile " + p.id() + " is locked to " + p.lockedTo() + "; unlock it first");
+        String target = null;
+        switch (c.type()) {
+            case FAILOVER -> {
+                if (!Objects.equals(p.server(), c.source())) {
+                    return Result.refused("profile " + p.id() + " does not run on " + c.source()
+                            + (p.server() == null ? " (it is down)" : " (it runs on " + p.server() + ")"));
+                }
+            }
+            case FALLBACK -> {
+                if (Objects.equals(p.server(), spec.home())) return Result.refused("profile " + p.id() + " already runs on its home server " + spec.home());
+                ServerRecord home = state.servers.get(spec.home());
+                if (home == null || home.state() != ServerState.RUNNING) {
+                    return Result.refused("home server " + spec.home() + " of " + p.id() + " is not running ("
+                            + (home == null ? "unknown" : home.state().wire()) + ")");
+                }
+                if (home.reservedBy() != null) return Result.refused("home server " + spec.home() + " is reserved by job " + home.reservedBy());
+                if (!Objects.equals(p.server(), c.source())) return Result.refused("profile " + p.id() + " does not run on " + c.source());
+                target = spec.home();
+            }
+        }
+        long id = state.nextJob++;
+        List<Step> steps = c.type().steps().stream().map(n -> new Step(n, Step.Status.PENDING, null, null, null)).toList();
+        state.jobs.put(id, new Job(id, c.type(), spec.group(), p.id(), c.source(), target, Job.Status.RUNNING, steps,
+                c.startedBy(), c.reason(), c.at(), null, null, null));
+        state.profiles.put(p.id(), p.job(id));
+        if (target != null) state.servers.put(target, state.servers.get(target).reserved(id));
+        prune();
+        return new Result(true, c.type().wire() + " job " + id + " created for profile " + p.id(), id);
+    }
+
+    private Result startStep(StartStep s) {
+        Job j = state.jobs.get(s.job());
+        if (j == null || !j.active()) return Result.refused("job " + s.job() + " is not running");
+        if (s.step() != j.currentStep()) return Result.refused("job " + j.id() + " is at step " + j.currentStep() + ", not " + s.step());
+        Step st = j.steps().get(s.step());
+        Instant started = st.started() != null ? st.started() : s.at();
+        String message = st.status() == Step.Status.RUNNING ? "resumed after an interruption" : null;
+        state.jobs.put(j.id(), j.withStep(s.step(), new Step(st.name(), Step.Status.RUNNING, started, null, message)));
+        return Result.ok("job " + j.id() + " step " + st.name() + " started");
+    }
+
+    private Result finishStep(FinishStep f) {
+        Job j = state.jobs.get(f.job());
+        if (j == null || !j.active()) return Result.refused("job " + f.job() + " is not running");
+        Step st = j.steps().get(f.step());
+        if (st.status() != Step.Status.RUNNING) return Result.refused("job " + j.id() + " step " + st.name() + " is " + st.status() + ", not running");
+        if (!f.outcome().finished()) return Result.refused("a step finishes as done, failed or skipped");
+        j = j.withStep(f.step(), new Step(st.name(), f.outcome(), st.started(), f.at(), f.message()));
+        if (f.outcome() == Step.Status.FAILED) {
+            j = j.ended(Job.Status.FAILED, f.at(), st.name() + ": " + f.message());
+            endJob(j);
+        } else if (j.currentStep() < 0) {
+            j = j.ended(Job.Status.SUCCEEDED, f.at(), f.message());
+            endJob(j);
+        }
+        state.jobs.put(j.id(), j);
+        return Result.ok("job " + j.id() + " step " + st.name() + " " + f.outcome().name().toLowerCase());
+    }
+
+    private void endJob(Job j) {
+        ProfileRecord p = state.profiles.get(j.profile());
+        if (p != null && Objects.equals(p.activeJob(), j.id())) state.profiles.put(p.id(), p.job(null));
+        state.servers.replaceAll((id, s) -> Objects.equals(s.reservedBy(), j.id()) ? s.reserved(null) : s);
+    }
+
+    private Result reserve(ReserveSpare r) {
+        Job j = state.jobs.get(r.job());
+        if (j == null || !j.active()) return Result.refused("job " + r.job() + " is not running");
+        if (j.target() != null) {
+            return j.target().equals(r.spare()) ? Result.ok("already reserved") : Result.refused("job " + j.id() + " already holds " + j.target());
+        }
+        ServerRecord s = state.servers.get(r.spare());
+        GroupSpec g = state.config.group(j.group()).orElse(null);
+        if (s == null || g == null || !g.spares().contains(r.spare())) return Result.refused(r.spare() + " is not a spare of group " + j.group());
+        if (s.reservedBy() != null) return Result.refused(r.spare() + " is reserved by job " + s.reservedBy());
+        ProfileSpec mine = state.config.profile(j.profile()).orElseThrow();
+        if (SpareQualification.fit(state.view(r.spare()), mine).isPresent()) {
+            return Result.refused(r.spare() + " does not fit " + mine.id() + ": " + SpareQualification.fit(state.view(r.spare()), mine).get());
+        }
+        var holder = state.profileOn(r.spare());
+        if (r.victim() == null && holder.isPresent()) return Result.refused(r.spare() + " runs profile " + holder.get().id());
+        if (r.victim() != null) {
+            if (holder.isEmpty() || !holder.get().id().equals(r.victim())) return Result.refused(r.spare() + " does not run " + r.victim());
+            ProfileRecord v = holder.get();
+            ProfileSpec vs = state.config.profile(v.id()).orElseThrow();
+            if (vs.priority() <= mine.priority()) return Result.refused(v.id() + " has priority " + vs.priority() + ", not worse than " + mine.priority());
+            if (v.activeJob() != null || v.lockedTo() != null) return Result.refused(v.id() + " is busy or locked");
+            state.profiles.put(v.id(), v.onServer(null, "preempted by " + mine.id() + " (job " + j.id() + ")"));
+            clear(AlarmType.PROFILE_ON_SPARE, v.id(), r.at());
+            raise(AlarmType.PROFILE_DOWN, v.id(), "profile " + v.id() + " (priority " + vs.priority() + ") preempted on "
+                    + r.spare() + " by " + mine.id() + " (priority " + mine.priority() + ", job " + j.id() + ")", r.at());
+        }
+        state.servers.put(s.id(), s.reserved(j.id()));
+        state.jobs.put(j.id(), j.withTarget(r.spare(), r.victim()));
+        return Result.ok(r.spare() + " reserved for job " + j.id() + ": " + r.why());
+    }
+
+    private Result move(MoveProfile m) {
+        Job j = state.jobs.get(m.job());
+        if (j == null || !j.active()) return Result.refused("job " + m.job() + " is not running");
+        ProfileRecord p = state.profiles.get(j.profile());
+        if (j.target() == null) return Result.refused("job " + j.id() + " has no target yet");
+        if (Objects.equals(p.server(), j.target())) return Result.ok("already moved");
+        ServerRecord target = state.servers.get(j.target());
+        if (!Objects.equals(target.reservedBy(), j.id())) return Result.refused(j.target() + " is not reserved by job " + j.id());
+        if (state.profileOn(j.target()).isPresent()) return Result.refused(j.target() + " still holds another identity");
+        switch (j.type()) {
+            case FAILOVER -> {
+                ServerRecord src = state.servers.get(j.source());
+                // Invariant 2: the identity leaves a failed server only once that server is confirmed off.
+                if (src != null && src.state() != ServerState.FENCED) {
+                    return Result.refused("source " + j.source() + " is not fenced (" + src.state().wire() + "); nothing moves before a confirmed fence");
+                }
+            }
+            case FALLBACK -> {
+                if (!j.stepDone("release-spare")) return Result.refused("the spare has not released the identity yet");
+            }
+        }
+        ProfileRecord moved = p.onServer(j.target(), j.type().wire() + " job " + j.id());
+        if (j.type() == JobType.FALLBACK) moved = moved.fellBack(m.at(), FALLBACK_HISTORY);
+        state.profiles.put(p.id(), moved);
+        return Result.ok("profile " + p.id() + " moved from " + j.source() + " to " + j.target());
+    }
+
+    private Result raise(AlarmType type, String subject, String text, Instant at) {
+        var open = state.openAlarm(type, subject);
+        if (open.isPresent()) {
+            Alarm a = open.get();
+            if (Objects.equals(a.text(), text)) return Result.ok("alarm " + a.id() + " already open");
+            state.alarms.put(a.id(), new Alarm(a.id(), type, subject, text, a.raised(), null));
+            return Result.ok("alarm " + a.id() + " updated");
+        }
+        long id = state.nextAlarm++;
+        state.alarms.put(id, new Alarm(id, type, subject, text, at, null));
+        prune();
+        return new Result(true, "alarm " + id + " raised: " + type.wire() + " " + subject, null);
+    }
+
+    private Result clear(AlarmType type, String subject, Instant at) {
+        var open = state.openAlarm(type, subject);
+        if (open.isEmpty()) return Result.ok("no open " + type.wire() + " alarm for " + subject);
+        Alarm a = open.get();
+        state.alarms.put(a.id(), new Alarm(a.id(), a.type(), a.subject(), a.text(), a.raised(), at));
+        return Result.ok("alarm " + a.id() + " cleared");
+    }
+
+    private Result maintenance(SetMaintenance m) {
+        if (state.config.group(m.group()).isEmpty()) return Result.refused("unknown group '" + m.group() + "'");
+        if (m.on()) state.maintenance.add(m.group());
+        else state.maintenance.remove(m.group());
+        return Result.ok("group " + m.group() + " maintenance " + (m.on() ? "on" : "off") + " by " + m.by());
+    }
+
+    private Result lockProfile(LockProfile l) {
+        ProfileRecord p = state.profiles.get(l.profile());
+        if (p == null) return Result.refused("unknown profile '" + l.profile() + "'");
+        if (l.server() == null) {
+            if (p.lockedTo() == null) return Result.ok("profile " + p.id() + " is not locked");
+            state.profiles.put(p.id(), p.lock(null));
+            return Result.ok("profile " + p.id() + " unlocked by " + l.by());
+        }
+        if (p.activeJob() != null) return Result.refused("profile " + p.id() + " has job " + p.activeJob() + " running");
+        if (!Objects.equals(p.server(), l.server())) {
+            return Result.refused("profile " + p.id() + " runs on " + (p.server() == null ? "no server (down)" : p.server())
+                    + ", not " + l.server() + "; a profile is locked to the server it runs on");
+        }
+        state.profiles.put(p.id(), p.lock(l.server()));
+        return Result.ok("profile " + p.id() + " locked to " + l.server() + " by " + l.by());
+    }
+
+    /** Drops the oldest finished jobs and cleared alarms past {@link #HISTORY}; deterministic on every replica. */
+    private void prune() {
+        while (state.jobs.size() > HISTORY) {
+            Long oldest = state.jobs.values().stream().filter(j -> !j.active()).map(Job::id).findFirst().orElse(null);
+            if (oldest == null) break;
+            state.jobs.remove(oldest);
+        }
+        while (state.alarms.size() > HISTORY) {
+            Long oldest = state.alarms.values().stream().filter(a -> !a.open()).map(Alarm::id).findFirst().orElse(null);
+            if (oldest == null) break;
+            state.alarms.remove(oldest);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.understudy.state;
+
+import io.understudy.state.command.Command;
+import java.util.function.Function;
+
+/**
+ * The replicated state as the rest of understudy sees it. Implementations: {@link LocalStateStore} (in memory,
+ * always leader; for tests on the driven clock) and {@code RatisStateStore} (Raft; one node by default).
+ *
+ * <p>Contract: {@link #submit} returns only after the command is committed and applied on this node, so a reader
+ * that follows sees its effect; it throws {@link StateException} when the command could not be committed (not the
+ * leader, no quorum, timeout) — then it may or may not have been applied, which is why every command is safe to
+ * submit again. {@link #read} never blocks on the network.
+ */
+public interface StateStore extends AutoCloseable {
+
+    Result submit(Command command);
+
+    <T> T read(Function<ClusterState, T> reader);
+
+    boolean isLeader();
+
+    /** The current Raft term: a fencing token that grows with every leader change. */
+    long term();
+
+    /** Called when this node becomes leader (after it has applied the log) and when it stops being leader. */
+    void addLeadershipListener(LeadershipListener listener);
+
+    @Override
+    void close();
+
+    interface LeadershipListener {
+        void leaderReady(long term);
+
+        void leadershipLost();
+    }
+
+    /** A command that could not be committed. */
+    class StateException extends RuntimeException {
+        public StateException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
