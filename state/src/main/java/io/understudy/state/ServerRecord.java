@@ -6,12 +6,13 @@ import java.time.Instant;
 /**
  * What the replicated state knows of a server at run time.
  *
- * @param since when it entered {@code state}
+ * @param since when it entered {@code state}; for the down states (failed, fenced) when it went down
  * @param reservedBy the job that holds it as a target, or null
  */
 public record ServerRecord(String id, ServerState state, String reason, Instant since, Long reservedBy) {
     ServerRecord with(ServerState s, String why, Instant at) {
-        return new ServerRecord(id, s, why, s == state ? since : at, reservedBy);
+        boolean sameEpisode = s == state || (s.isDown() && state.isDown());
+        return new ServerRecord(id, s, why, sameEpisode ? since : at, reservedBy);
     }
 
     ServerRecord reserved(Long job) {

@@ -1,0 +1,11 @@
+package io.understudy.drivers;
+
+import java.time.Instant;
+
+/** Where agents report: heartbeats and hardware events. Implemented by the detector on every control-plane node. */
+public interface AgentListener {
+    void heartbeat(String server, Instant at);
+
+    /** A hardware event (e.g. "uncorrectable memory error") from the server or its BMC: the server has failed. */
+    void hardwareEvent(String server, String text, Instant at);
+}

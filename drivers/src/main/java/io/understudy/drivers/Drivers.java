@@ -1,0 +1,34 @@
+package io.understudy.drivers;
+
+import io.understudy.model.config.ServerSpec;
+import java.util.Map;
+
+/** The drivers chosen for each server: power by the server's BMC driver name; identity and workload via agents. */
+public final class Drivers {
+    private final Map<String, PowerDriver> powerByName;
+    private final IdentityDriver identity;
+    private final WorkloadDriver workload;
+
+    public Drivers(Map<String, PowerDriver> powerByName, IdentityDriver identity, WorkloadDriver workload) {
+        this.powerByName = Map.copyOf(powerByName);
+        this.identity = identity;
+        this.workload = workload;
+    }
+
+    public PowerDriver power(ServerSpec server) throws DriverException {
+        PowerDriver d = powerByName.get(server.bmc().driver());
+        if (d == null) {
+            throw new DriverException(DriverException.Kind.FAILED, "no power driver '" + server.bmc().driver()
+                    + "' for " + server.id() + " (available: " + powerByName.keySet() + ")");
+        }
+        return d;
+    }
+
+    public IdentityDriver identity() {
+        return identity;
+    }
+
+    public WorkloadDriver workload() {
+        return workload;
+    }
+}

@@ -1,0 +1,58 @@
+package io.understudy.engine;
+
+import io.understudy.model.ServerState;
+import io.understudy.model.ServerView;
+import io.understudy.model.config.GroupSpec;
+import io.understudy.model.config.ProfileSpec;
+import io.understudy.model.policy.CapacityPlanner;
+import io.understudy.model.time.Scheduler;
+import io.understudy.state.AlarmType;
+import io.understudy.state.ClusterState;
+import io.understudy.state.StateStore;
+import io.understudy.state.command.ClearAlarm;
+import io.understudy.state.command.RaiseAlarm;
+import java.util.List;
+
+/** Keeps the "spare pool insufficient" alarm true: raised before anything fails when the spares cannot absorb the anticipated failures. */
+public final class CapacityWatcher {
+    private final StateStore store;
+    private final Scheduler scheduler;
+
+    public CapacityWatcher(StateStore store, Scheduler scheduler) {
+        this.store = store;
+        this.scheduler = scheduler;
+    }
+
+    /** The verdict for one group as things stand. */
+    public static CapacityPlanner.Verdict assess(ClusterState s, GroupSpec g) {
+        List<ProfileSpec> exposed = s.config().profiles().stream()
+                .filter(p -> p.group().equals(g.id()))
+                .filter(p -> {
+                    String on = s.profile(p.id()).server();
+                    return on != null && g.servers().contains(on);
+                }).toList();
+        List<ServerView> free = g.spares().stream().map(s::view)
+                .filter(v -> v.profile() == null && v.reservedBy() == null && !v.state().isDown() && v.state() != ServerState.UNKNOWN)
+                .toList();
+        return CapacityPlanner.assess(exposed, free, g.policy().anticipatedFailures());
+    }
+
+    private static java.util.stream.Stream<String> concat(GroupSpec g) {
+        return java.util.stream.Stream.concat(g.servers().stream(), g.spares().stream());
+    }
+
+    public void tick() {
+        List<GroupSpec> groups = store.read(s -> s.config().groups());
+        for (GroupSpec g : groups) {
+            // Until every server of the group has been observed, the pool is not judged (no alarm at start-up).
+            boolean observed = store.read(s -> concat(g).allMatch(id -> s.server(id).state() != ServerState.UNKNOWN));
+            if (!observed) continue;
+            CapacityPlanner.Verdict v = store.read(s -> assess(s, g));
+            String text = "group " + g.id() + ": " + v.reason();
+            boolean open = store.read(s -> s.openAlarm(AlarmType.SPARE_POOL_INSUFFICIENT, g.id()).map(a -> a.text().equals(text)).orElse(false));
+            boolean any = store.read(s -> s.openAlarm(AlarmType.SPARE_POOL_INSUFFICIENT, g.id()).isPresent());
+            if (!v.sufficient() && !open) store.submit(new RaiseAlarm(AlarmType.SPARE_POOL_INSUFFICIENT, g.id(), text, scheduler.now()));
+            if (v.sufficient() && any) store.submit(new ClearAlarm(AlarmType.SPARE_POOL_INSUFFICIENT, g.id(), scheduler.now()));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.understudy.engine;
+
+import io.understudy.drivers.Drivers;
+import io.understudy.engine.detect.Detector;
+import io.understudy.engine.job.JobEngine;
+import io.understudy.model.time.Scheduler;
+import io.understudy.state.StateStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's duties — detection, automatic event handling, jobs, fallback, capacity — started when this node
+ * becomes leader and stopped when it is not. Followers only record heartbeats.
+ */
+public final class Engine implements StateStore.LeadershipListener {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    private static final Duration CAPACITY_EVERY = Duration.ofSeconds(1);
+
+    private final StateStore store;
+    private final Scheduler scheduler;
+    private final EngineSettings settings;
+    private final Decisions decisions;
+    private final Detector detector;
+    private final JobEngine jobs;
+    private final EventHandler events;
+    private final FallbackWatcher fallback;
+    private final CapacityWatcher capacity;
+    private final Operations operations;
+    private Scheduler.Cancellable loop;
+    private Instant lastCapacity;
+    private volatile boolean leading;
+
+    public Engine(StateStore store, Drivers drivers, Scheduler scheduler, EngineSettings settings, Executor stepExecutor,
+                  EngineListener listener) {
+        this.store = store;
+        this.scheduler = scheduler;
+        this.settings = settings;
+        this.decisions = new Decisions(scheduler, listener);
+        this.detector = new Detector(store, drivers, scheduler, settings, decisions, listener);
+        this.jobs = new JobEngine(store, drivers, scheduler, settings, stepExecutor, decisions, listener);
+        this.events = new EventHandler(store, scheduler, decisions);
+        this.fallback = new FallbackWatcher(store, scheduler, decisions);
+        this.capacity = new CapacityWatcher(store, scheduler);
+        this.operations = new Operations(store, scheduler);
+        store.addLeadershipListener(this);
+    }
+
+    @Override
+    public synchronized void leaderReady(long term) {
+        if (loop != null) loop.cancel();
+        leading = true;
+        jobs.reset();
+        detector.leaderReady();
+        decisions.record("control plane", "leader in term " + term + ": resuming jobs, detection starts after one failure timeout");
+        loop = scheduler.every(settings.tick(), this::tick);
+    }
+
+    @Override
+    public synchronized void leadershipLost() {
+        leading = false;
+        if (loop != null) loop.cancel();
+        loop = null;
+        jobs.reset();
+        decisions.record("control plane", "no longer leader: detection and jobs stopped here");
+    }
+
+    /** One round of the leader's duties; a failure in one part is logged and does not stop the others. */
+    public void tick() {
+        if (!leading || !store.isLeader()) return;
+        guarded("detector", detector::tick);
+        guarded("event handling", events::tick);
+        guarded("jobs", jobs::tick);
+        guarded("fallback", fallback::tick);
+        Instant now = scheduler.now();
+        if (lastCapacity == null || !now.isBefore(lastCapacity.plus(CAPACITY_EVERY))) {
+            lastCapacity = now;
+            guarded("capacity", capacity::tick);
+        }
+    }
+
+    private void guarded(String part, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.warn("{} round failed: {}", part, e.toString());
+        }
+    }
+
+    public boolean leading() {
+        return leading;
+    }
+
+    public Detector detector() {
+        return detector;
+    }
+
+    public JobEngine jobs() {
+        return jobs;
+    }
+
+    public Decisions decisions() {
+        return decisions;
+    }
+
+    public Operations operations() {
+        return operations;
+    }
+}

@@ -1,0 +1,241 @@
+package io.understudy.engine.detect;
+
+import io.understudy.drivers.AgentListener;
+import io.understudy.drivers.CallContext;
+import io.understudy.drivers.DriverException;
+import io.understudy.drivers.Drivers;
+import io.understudy.drivers.PowerReading;
+import io.understudy.engine.Decisions;
+import io.understudy.engine.EngineListener;
+import io.understudy.engine.EngineSettings;
+import io.understudy.model.ServerState;
+import io.understudy.model.config.GroupPolicy;
+import io.understudy.model.config.ServerSpec;
+import io.understudy.model.time.Scheduler;
+import io.understudy.state.AlarmType;
+import io.understudy.state.ServerRecord;
+import io.understudy.state.StateStore;
+import io.understudy.state.command.ClearAlarm;
+import io.understudy.state.command.ObserveServer;
+import io.understudy.state.command.RaiseAlarm;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * Failure detection. Every node records heartbeats; only the leader convicts. A server silent past its group's
+ * failure timeout is suspected, its BMC is asked, and the answer becomes a named {@link Verdict} committed with
+ * the server's new state. Two guards keep it from convicting the innocent: a round in which the detector itself
+ * was paused convicts nobody, and when many servers look dead at once without their BMCs confirming it, the
+ * control plane's own network is suspected and nobody is convicted (the brake).
+ */
+public final class Detector implements AgentListener {
+    private record Event(String server, String text, Instant at) {}
+
+    private final StateStore store;
+    private final Drivers drivers;
+    private final Scheduler scheduler;
+    private final EngineSettings settings;
+    private final Decisions decisions;
+    private final EngineListener listener;
+    private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastProbe = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedDeque<Event> events = new ConcurrentLinkedDeque<>();
+    private volatile Instant leaderSince;
+    private Instant lastTick;
+
+    public Detector(StateStore store, Drivers drivers, Scheduler scheduler, EngineSettings settings, Decisions decisions,
+                    EngineListener listener) {
+        this.store = store;
+        this.drivers = drivers;
+        this.scheduler = scheduler;
+        this.settings = settings;
+        this.decisions = decisions;
+        this.listener = listener;
+    }
+
+    @Override
+    public void heartbeat(String server, Instant at) {
+        lastSeen.merge(server, at, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    @Override
+    public void hardwareEvent(String server, String text, Instant at) {
+        events.addLast(new Event(server, text, at));
+        while (events.size() > 1000) events.pollFirst();
+    }
+
+    public Instant lastSeen(String server) {
+        return lastSeen.get(server);
+    }
+
+    /** A new leader measures silence from now on: it waits a full timeout of its own before suspecting anyone (invariant 5). */
+    public void leaderReady() {
+        leaderSince = scheduler.now();
+        lastTick = null;
+    }
+
+    /** One round of detection; called by the engine on the leader. */
+    public void tick() {
+        Instant now = scheduler.now();
+        boolean paused = lastTick != null && Duration.between(lastTick, now).compareTo(settings.tick().multipliedBy(10)) > 0;
+        if (paused) decisions.record("detector", "detector was paused for " + Duration.between(lastTick, now).toMillis() + " ms; no conviction this round");
+        lastTick = now;
+        drainHardwareEvents(now);
+        List<Suspect> suspects = new ArrayList<>();
+        List<ServerRecord> records = store.read(s -> List.copyOf(s.servers()));
+        int expected = 0;
+        int late = 0;
+        Duration slowest = Duration.ZERO;
+        for (ServerRecord r : records) {
+            ServerSpec spec = store.read(s -> s.config().server(r.id()).orElse(null));
+            GroupPolicy policy = store.read(s -> s.config().groupOf(r.id()).map(g -> g.policy()).orElse(null));
+            if (spec == null || policy == null) continue;
+            Instant seen = lastSeen.get(r.id());
+            boolean heartbeating = seen != null && !now.isAfter(seen.plus(policy.failureTimeout()));
+            Instant silentSince = max(seen, leaderSince);
+            boolean silentTooLong = silentSince != null && now.isAfter(silentSince.plus(policy.failureTimeout()));
+            if (policy.heartbeatInterval().compareTo(slowest) > 0) slowest = policy.heartbeatInterval();
+            switch (r.state()) {
+                case RUNNING -> {
+                    expected++;
+                    if (silentSince != null && now.isAfter(silentSince.plus(policy.heartbeatInterval().multipliedBy(2)))) late++;
+                    if (silentTooLong) suspects.add(new Suspect(spec, seen, silentSince));
+                }
+                case UNKNOWN, BOOTING, OFF -> {
+                    if (heartbeating) observe(r.id(), ServerState.RUNNING, "agent heartbeating");
+                    else if (r.state() == ServerState.UNKNOWN && silentTooLong) suspects.add(new Suspect(spec, seen, silentSince));
+                    else if (r.state() == ServerState.OFF) probeOff(spec, now, r.state());
+                }
+                case FAILED -> {
+                    if (heartbeating) maybeRecovered(spec);
+                    else if (isIdleSpare(r.id())) probeOff(spec, now, r.state());
+                }
+                case FENCED -> {
+                    if (heartbeating) observe(r.id(), ServerState.RUNNING, "repaired: agent heartbeating again");
+                }
+            }
+        }
+        if (!paused) convict(suspects, expected, late, slowest, now);
+    }
+
+    private record Suspect(ServerSpec spec, Instant lastSeen, Instant silentSince) {}
+
+    /**
+     * @param expected servers that should heartbeat; {@code late} of them are more than two intervals late
+     * @param slowest the longest heartbeat interval: a verdict without BMC confirmation waits until every server
+     *                would have shown it is late too, so the brake sees a control-plane cut before anyone is convicted
+     */
+    private void convict(List<Suspect> suspects, int expected, int late, Duration slowest, Instant now) {
+        if (suspects.isEmpty()) return;
+        List<Map.Entry<Suspect, Verdict>> verdicts = new ArrayList<>();
+        int weak = 0;
+        for (Suspect s : suspects) {
+            Verdict v = ask(s.spec());
+            if (!v.confirmedByBmc() && !now.isAfter(s.silentSince().plus(slowest.multipliedBy(2)))) continue;
+            verdicts.add(Map.entry(s, v));
+            if (!v.confirmedByBmc()) weak++;
+        }
+        boolean brake = weak > 0 && late >= settings.brakeMinimum() && late > expected * settings.brakeShare();
+        if (brake) {
+            String text = late + " of " + expected + " servers late with heartbeats, BMCs not confirming: suspecting the"
+                    + " control plane's own network; fencing nobody";
+            submit(new RaiseAlarm(AlarmType.DETECTOR_BRAKE, "detector", text, now));
+            decisions.record("detector", text);
+        } else {
+            store.read(s -> s.openAlarm(AlarmType.DETECTOR_BRAKE, "detector")).ifPresent(a ->
+                    submit(new ClearAlarm(AlarmType.DETECTOR_BRAKE, "detector", now)));
+        }
+        for (Map.Entry<Suspect, Verdict> e : verdicts) {
+            Verdict v = e.getValue();
+            if (brake && !v.confirmedByBmc()) continue;
+            Suspect s = e.getKey();
+            Duration silent = s.lastSeen() == null ? null : Duration.between(s.lastSeen(), now);
+            String reason = v.text() + (silent == null ? " (never heard from)" : " (silent " + silent.toMillis() + " ms)");
+            if (v == Verdict.POWERED_OFF && isIdleSpare(s.spec().id())) {
+                observe(s.spec().id(), ServerState.OFF, "BMC reports power off");
+                continue;
+            }
+            observe(s.spec().id(), ServerState.FAILED, reason);
+            decisions.record(s.spec().id(), "failed: " + reason);
+            listener.detected(s.spec().id(), v.wire(), silent == null ? Duration.ZERO : silent);
+        }
+    }
+
+    private boolean isIdleSpare(String server) {
+        return store.read(s -> s.config().isSpare(server) && s.profileOn(server).isEmpty());
+    }
+
+    private Verdict ask(ServerSpec spec) {
+        try {
+            PowerReading r = drivers.power(spec).read(spec.id(), CallContext.probe(store.term()));
+            if (r.power() == PowerReading.Power.OFF) return Verdict.POWERED_OFF;
+            if (r.health() == PowerReading.Health.CRITICAL) return Verdict.OS_CRASHED;
+            return Verdict.HUNG;
+        } catch (DriverException e) {
+            return Verdict.UNCONFIRMED;
+        }
+    }
+
+    private void drainHardwareEvents(Instant now) {
+        Event e;
+        while ((e = events.pollFirst()) != null) {
+            Event ev = e;
+            ServerRecord r = store.read(s -> s.server(ev.server()));
+            if (r == null || r.state().isDown()) continue;
+            String reason = "hardware event: " + ev.text();
+            observe(ev.server(), ServerState.FAILED, reason);
+            decisions.record(ev.server(), "failed: " + reason);
+            listener.detected(ev.server(), Verdict.HARDWARE_EVENT.wire(), Duration.between(ev.at(), now));
+        }
+    }
+
+    /** A failed server that heartbeats again counts as recovered only if its BMC agrees and no job is moving it. */
+    private void maybeRecovered(ServerSpec spec) {
+        boolean moving = store.read(s -> s.activeJobs().stream().anyMatch(j -> spec.id().equals(j.source())));
+        if (moving) return;
+        try {
+            PowerReading r = drivers.power(spec).read(spec.id(), CallContext.probe(store.term()));
+            if (r.power() == PowerReading.Power.ON && r.health() != PowerReading.Health.CRITICAL) {
+                observe(spec.id(), ServerState.RUNNING, "recovered: agent heartbeating, BMC healthy");
+            }
+        } catch (DriverException ignored) {
+            // Stays failed until its BMC can vouch for it.
+        }
+    }
+
+    /** Servers that wait powered off have no heartbeat: their BMC is probed now and then instead. */
+    private void probeOff(ServerSpec spec, Instant now, ServerState state) {
+        Instant last = lastProbe.get(spec.id());
+        if (last != null && now.isBefore(last.plus(settings.probeEvery()))) return;
+        lastProbe.put(spec.id(), now);
+        try {
+            PowerReading r = drivers.power(spec).read(spec.id(), CallContext.probe(store.term()));
+            boolean healthy = r.health() != PowerReading.Health.CRITICAL;
+            if (state == ServerState.OFF && !healthy) observe(spec.id(), ServerState.FAILED, "BMC reports critical health: " + r.detail());
+            if (state == ServerState.FAILED && healthy && r.power() == PowerReading.Power.OFF) {
+                observe(spec.id(), ServerState.OFF, "BMC answers again: powered off and healthy");
+            }
+        } catch (DriverException e) {
+            if (state == ServerState.OFF) observe(spec.id(), ServerState.FAILED, "BMC probe failed: " + e.getMessage());
+        }
+    }
+
+    private void observe(String server, ServerState state, String reason) {
+        submit(new ObserveServer(server, state, reason, scheduler.now()));
+    }
+
+    private void submit(io.understudy.state.command.Command c) {
+        store.submit(c);
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        if (a == null) return b;
+        if (b == null) return a;
+        return a.isAfter(b) ? a : b;
+    }
+}

@@ -1,0 +1,66 @@
+package io.understudy.engine.job;
+
+import io.understudy.drivers.DriverException;
+import io.understudy.drivers.PowerReading;
+import io.understudy.model.ServerState;
+import io.understudy.model.config.ProfileSpec;
+import io.understudy.model.config.ProtectionLevel;
+import io.understudy.model.config.ServerSpec;
+import io.understudy.state.AlarmType;
+import io.understudy.state.command.ObserveServer;
+
+/**
+ * Brings the profile up on the target. Cold: the identity is set at the bay while the server is off, then it is
+ * powered on and boots into it. Hot: the server is already booted and its agent applies the identity without a
+ * reboot. Each run looks at the target first (off, booting, up without the identity, up with it) and does the next
+ * thing, so the step can be run again at any point.
+ */
+final class Activate implements JobStep {
+    @Override
+    public String name() {
+        return "activate";
+    }
+
+    @Override
+    public Outcome run(StepContext c) {
+        String id = c.job().target();
+        ServerSpec spec = c.server(id);
+        ProfileSpec profile = c.profile();
+        ProtectionLevel level = c.level();
+        try {
+            PowerReading power = c.drivers().power(spec).read(id, c.call());
+            if (power.power() == PowerReading.Power.OFF) {
+                c.drivers().identity().assign(id, profile, c.call());
+                c.drivers().power(spec).powerOn(id, c.call());
+                c.submit(new ObserveServer(id, ServerState.BOOTING, "powered on by job " + c.job().id() + " with the identity of " + profile.id(), c.now()));
+                return Outcome.waitUntil(c.nextPoll(), "identity set at bay " + spec.location() + "; powering on " + id);
+            }
+            boolean holds;
+            try {
+                holds = c.drivers().identity().holds(id, profile, c.call());
+            } catch (DriverException e) {
+                if (e.kind() != DriverException.Kind.UNREACHABLE) throw e;
+                if (c.pastDeadline(c.policy().bootTimeout())) {
+                    return Outcome.failed(AlarmType.FAILOVER_FAILED, id + " did not come up within " + c.policy().bootTimeout().toSeconds() + " s");
+                }
+                return Outcome.waitUntil(c.nextPoll(), "waiting for " + id + " to boot (" + c.elapsed().toSeconds() + " s)");
+            }
+            if (!holds && level == ProtectionLevel.COLD) {
+                // A cold identity is applied at the bay and taken at boot: an up-but-empty target is restarted into it.
+                c.drivers().power(spec).powerOff(id, c.call());
+                c.submit(new ObserveServer(id, ServerState.OFF, "powered off by job " + c.job().id() + " to boot with " + profile.id(), c.now()));
+                return Outcome.waitUntil(c.nextPoll(), "powering off " + id + " to boot it with the identity");
+            }
+            if (!holds) {
+                c.drivers().identity().assign(id, profile, c.call());
+                return Outcome.waitUntil(c.nextPoll(), "identity pushed to the agent of " + id + " (no reboot)");
+            }
+            c.drivers().workload().start(id, profile, c.call());
+            return Outcome.done("identity of " + profile.id() + " active on " + id + " (" + level.wire() + "); workload started");
+        } catch (DriverException e) {
+            if (e.kind() == DriverException.Kind.REFUSED) return Outcome.failed(AlarmType.FAILOVER_FAILED, e.getMessage());
+            if (c.pastDeadline(c.policy().bootTimeout())) return Outcome.failed(AlarmType.FAILOVER_FAILED, "cannot activate on " + id + ": " + e.getMessage());
+            return Outcome.waitUntil(c.nextPoll(), "retrying: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.understudy.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.understudy.model.ServerState;
+import io.understudy.sim.Fault;
+import io.understudy.state.Alarm;
+import io.understudy.state.AlarmType;
+import io.understudy.state.Job;
+import io.understudy.state.Step;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FailoverTest {
+
+    @Test
+    void hotFailover_afterCrash_movesProfileToBootedSpareWithoutReboot() {
+        SimFixture f = new SimFixture().settled();
+        f.fail("dl-1", Fault.CRASH);
+        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && !f.onlyJob().active(), Duration.ofSeconds(30))).isTrue();
+
+        Job job = f.onlyJob();
+        assertThat(job.status()).isEqualTo(Job.Status.SUCCEEDED);
+        assertThat(job.startedBy()).isEqualTo(EventHandler.BY);
+        assertThat(job.reason()).contains("BMC reports critical health");
+        assertThat(job.steps()).extracting(Step::name).containsExactly("check-group", "identify-source", "fence",
+                "select-spare", "move-profile", "activate", "verify", "release");
+        assertThat(job.steps()).allMatch(s -> s.status() == Step.Status.DONE && s.started() != null && s.ended() != null);
+        assertThat(job.target()).isEqualTo("dl-s1");
+        assertThat(f.serverOf("web-1")).isEqualTo("dl-s1");
+        assertThat(f.sim.holders("web-1")).containsExactly("dl-s1");
+        assertThat(f.stateOf("dl-1")).isEqualTo(ServerState.FENCED);
+        assertThat(f.alarm(AlarmType.PROFILE_ON_SPARE, "web-1")).isPresent();
+        assertThat(f.alarm(AlarmType.SERVER_FAILED, "dl-1").map(Alarm::text).orElseThrow())
+                .contains("failover job 1 started for web-1");
+        // Hot: the spare never went through a power cycle.
+        assertThat(job.steps().get(5).message()).contains("(hot)");
+    }
+
+    @Test
+    void coldFailover_afterPowerLoss_bootsSmallestQualifiedSpareWithIdentity() {
+        SimFixture f = new SimFixture().settled();
+        f.fail("bl-2", Fault.POWER_LOSS);
+        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && !f.onlyJob().active(), Duration.ofMinutes(2))).isTrue();
+
+        Job job = f.onlyJob();
+        assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.SUCCEEDED);
+        // bl-s1 (16 cores) is enough; bl-s2 (32 cores) stays for bigger needs.
+        assertThat(job.target()).isEqualTo("bl-s1");
+        assertThat(job.steps().get(3).message()).contains("chose bl-s1");
+        assertThat(job.steps().get(5).message()).contains("(cold)");
+        assertThat(f.sim.holders("db-2")).containsExactly("bl-s1");
+        f.run(Duration.ofSeconds(2));
+        assertThat(f.stateOf("bl-s1")).isEqualTo(ServerState.RUNNING);
+    }
+
+    @Test
+    void fence_whenBmcAcceptsButNothingHappens_failsJobWithAlarmAndMovesNothing() {
+        SimFixture f = new SimFixture().settled();
+        f.fail("dl-2", Fault.STUCK_POWER);
+        f.fail("dl-2", Fault.HANG);
+        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && !f.onlyJob().active(), Duration.ofMinutes(3))).isTrue();
+
+        Job job = f.onlyJob();
+        assertThat(job.status()).isEqualTo(Job.Status.FAILED);
+        assertThat(job.message()).startsWith("fence: BMC accepted power off but dl-2 still reads on");
+        assertThat(job.steps().get(3).status()).isEqualTo(Step.Status.PENDING);
+        assertThat(f.serverOf("web-2")).isEqualTo("dl-2");
+        assertThat(f.sim.holders("web-2")).containsExactly("dl-2");
+        assertThat(f.alarm(AlarmType.FENCE_FAILED, "dl-2").map(Alarm::text).orElseThrow())
+                .contains("nothing was moved");
+        // One automatic attempt per failure: no second job.
+        f.run(Duration.ofSeconds(30));
+        assertThat(f.jobs()).hasSize(1);
+    }
+
+    @Test
+    void fence_whenBmcUnreachable_failsWithUnreachableReason() {
+        SimFixture f = new SimFixture().settled();
+        f.fail("dl-3", Fault.BMC_DOWN);
+        f.fail("dl-3", Fault.HANG);
+        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && !f.onlyJob().active(), Duration.ofMinutes(3))).isTrue();
+        assertThat(f.onlyJob().message()).contains("unreachable").contains("nothing was moved");
+        assertThat(f.sim.holders("web-3")).containsExactly("dl-3");
+    }
+
+    @Test
+    void hardwareEvent_marksFailedAtOnce_andFailsOver() {
+        SimFixture f = new SimFixture().settled();
+        f.fail("dl-4", Fault.HW_EVENT);
+        f.run(Duration.ofMillis(200));
+        assertThat(f.stateOf("dl-4")).isIn(ServerState.FAILED, ServerState.FENCED);
+        assertThat(f.reasonOf("dl-4")).contains("hardware event: uncorrectable memory error");
+        assertThat(f.runUntil(() -> !f.onlyJob().active(), Duration.ofSeconds(30))).isTrue();
+        assertThat(f.onlyJob().status()).isEqualTo(Job.Status.SUCCEEDED);
+    }
+
+    @Test
+    void hang_isConfirmedByBmcPowerOn_andFencedBeforeTakeover() {
+        SimFixture f = new SimFixture().settled();
+        f.fail("dl-1", Fault.HANG);
+        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && !f.onlyJob().active(), Duration.ofSeconds(30))).isTrue();
+        Job job = f.onlyJob();
+        assertThat(job.reason()).contains("OS hung");
+        assertThat(job.status()).isEqualTo(Job.Status.SUCCEEDED);
+        // The fence step ended before the identity moved.
+        assertThat(job.steps().get(2).ended()).isBeforeOrEqualTo(job.steps().get(4).started());
+        assertThat(f.sim.view("dl-1").state()).isEqualTo("off");
+    }
+
+    @Test
+    void concurrentFailures_runSideBySide_onDisjointSpares() {
+        SimFixture f = new SimFixture().settled();
+        f.fail("dl-1", Fault.CRASH);
+        f.fail("dl-2", Fault.CRASH);
+        assertThat(f.runUntil(() -> f.jobs().size() == 2 && f.jobs().stream().noneMatch(Job::active), Duration.ofSeconds(30))).isTrue();
+        List<Job> jobs = f.jobs();
+        assertThat(jobs).allMatch(j -> j.status() == Job.Status.SUCCEEDED);
+        assertThat(jobs).extracting(Job::target).containsExactlyInAnyOrder("dl-s1", "dl-s2");
+        // Both ran at once: the second started before the first ended.
+        assertThat(jobs.get(1).created()).isBefore(jobs.get(0).ended());
+    }
+
+    @Test
+    void serializeJobs_runsOneJobAtATimeInTheGroup() {
+        var dc = DataCenters.withPolicy(DataCenters.demo(), "hot", p -> DataCenters.policy(p).serializeJobs(true).build());
+        SimFixture f = new SimFixture(dc, io.understudy.sim.SimTimings.FAST).settled();
+        f.fail("dl-1", Fault.CRASH);
+        f.fail("dl-2", Fault.CRASH);
+        assertThat(f.runUntil(() -> f.jobs().size() == 2 && f.jobs().stream().noneMatch(Job::active), Duration.ofSeconds(60))).isTrue();
+        List<Job> jobs = f.jobs();
+        assertThat(jobs).allMatch(j -> j.status() == Job.Status.SUCCEEDED);
+        assertThat(jobs.get(1).steps().get(0).ended()).isAfterOrEqualTo(jobs.get(0).ended());
+        assertThat(jobs.get(1).steps().get(0).message()).contains("managed");
+    }
+}

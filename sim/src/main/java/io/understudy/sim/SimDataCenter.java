@@ -1,0 +1,299 @@
+package io.understudy.sim;
+
+import io.understudy.drivers.AgentListener;
+import io.understudy.drivers.CallContext;
+import io.understudy.drivers.DriverException;
+import io.understudy.drivers.DriverException.Kind;
+import io.understudy.drivers.IdentityDriver;
+import io.understudy.drivers.PowerDriver;
+import io.understudy.drivers.PowerReading;
+import io.understudy.drivers.WorkloadDriver;
+import io.understudy.model.config.DataCenterConfig;
+import io.understudy.model.config.FcPort;
+import io.understudy.model.config.GroupSpec;
+import io.understudy.model.config.ProfileSpec;
+import io.understudy.model.config.ProtectionLevel;
+import io.understudy.model.config.ServerSpec;
+import io.understudy.model.time.Scheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A whole data center in one process: every server with its BMC (power, health) and its agent (heartbeats,
+ * identity, workload), on the scheduler it is given. It is the power, identity and workload driver of its servers,
+ * and it knows the truth that invariant tests check: which servers really hold a profile's identity right now.
+ */
+public final class SimDataCenter implements PowerDriver, IdentityDriver, WorkloadDriver {
+    private final Scheduler scheduler;
+    private final SimTimings timings;
+    private final Map<String, SimServer> servers = new TreeMap<>();
+    private final List<AgentListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Scheduler.Cancellable> loops = new ArrayList<>();
+
+    /** Builds the data center as configured, each profile live on its home server, cold spares off, hot spares booted. */
+    public SimDataCenter(DataCenterConfig config, Scheduler scheduler, SimTimings timings) {
+        this.scheduler = scheduler;
+        this.timings = timings;
+        for (ServerSpec s : config.servers()) {
+            Duration hb = config.groupOf(s.id()).map(g -> g.policy().heartbeatInterval()).orElse(Duration.ofSeconds(1));
+            SimServer sim = new SimServer(s, hb);
+            sim.powered = true;
+            sim.booted = true;
+            servers.put(s.id(), sim);
+        }
+        for (GroupSpec g : config.groups()) {
+            for (String spare : g.spares()) {
+                if (g.policy().protection() == ProtectionLevel.COLD) {
+                    servers.get(spare).powered = false;
+                    servers.get(spare).booted = false;
+                }
+            }
+        }
+        for (ProfileSpec p : config.profiles()) {
+            SimServer home = servers.get(p.home());
+            if (home == null) continue;
+            home.assigned = p.id();
+            home.active = p.id();
+            home.workloadRunning = true;
+        }
+    }
+
+    public SimDataCenter addListener(AgentListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    /** Starts every agent's heartbeat loop. */
+    public synchronized void start() {
+        for (SimServer s : servers.values()) {
+            loops.add(scheduler.every(s.heartbeatInterval, () -> beat(s)));
+        }
+    }
+
+    public synchronized void stop() {
+        loops.forEach(Scheduler.Cancellable::cancel);
+        loops.clear();
+    }
+
+    private void beat(SimServer s) {
+        boolean up;
+        synchronized (this) {
+            up = s.agentUp();
+        }
+        if (up) listeners.forEach(l -> l.heartbeat(s.spec.id(), scheduler.now()));
+    }
+
+    // ---- fault injection -------------------------------------------------------------------------------------
+
+    public void inject(String server, Fault fault) {
+        SimServer s;
+        synchronized (this) {
+            s = server(server);
+            s.faults.add(fault);
+            switch (fault) {
+                case CRASH -> s.workloadRunning = false;
+                case POWER_LOSS -> powerDown(s);
+                default -> { }
+            }
+        }
+        if (fault == Fault.HW_EVENT) {
+            listeners.forEach(l -> l.hardwareEvent(server, "uncorrectable memory error (DIMM 3)", scheduler.now()));
+        }
+    }
+
+    /** The operator fixed the server: faults cleared; a server left off is powered on and boots (with no identity it has lost). */
+    public synchronized void repair(String server) {
+        SimServer s = server(server);
+        boolean crashed = s.faults.contains(Fault.CRASH) || s.faults.contains(Fault.HANG);
+        s.faults.clear();
+        if (crashed) powerDown(s);
+        if (!s.powered) startPowerOn(s);
+    }
+
+    private SimServer server(String id) {
+        SimServer s = servers.get(id);
+        if (s == null) throw new IllegalArgumentException("unknown server '" + id + "'");
+        return s;
+    }
+
+    private void powerDown(SimServer s) {
+        s.generation++;
+        s.powered = false;
+        s.booted = false;
+        s.active = null;
+        s.workloadRunning = false;
+    }
+
+    private void startPowerOn(SimServer s) {
+        long gen = ++s.generation;
+        scheduler.schedule(timings.powerOn(), () -> {
+            synchronized (this) {
+                if (s.generation != gen) return;
+                s.powered = true;
+            }
+            scheduler.schedule(timings.boot(), () -> booted(s, gen));
+        });
+    }
+
+    private synchronized void booted(SimServer s, long gen) {
+        if (s.generation != gen || !s.powered) return;
+        s.booted = true;
+        if (s.assigned != null) {
+            s.active = s.assigned;
+            s.workloadRunning = true;
+        }
+    }
+
+    // ---- PowerDriver -------------------------------------------------------------------------------------------
+
+    private void bmc(SimServer s, CallContext ctx) throws DriverException {
+        if (s.faults.contains(Fault.BMC_DOWN)) throw new DriverException(Kind.UNREACHABLE, "BMC of " + s.spec.id() + " does not answer");
+        if (ctx.term() < s.highestTerm) {
+            throw new DriverException(Kind.REFUSED, "order from term " + ctx.term() + " refused: term " + s.highestTerm + " seen");
+        }
+        s.highestTerm = ctx.term();
+    }
+
+    @Override
+    public synchronized void powerOff(String server, CallContext ctx) throws DriverException {
+        SimServer s = server(server);
+        bmc(s, ctx);
+        if (s.faults.contains(Fault.STUCK_POWER) || !s.powered) return;
+        long gen = s.generation;
+        scheduler.schedule(timings.powerOff(), () -> {
+            synchronized (this) {
+                if (s.generation == gen) powerDown(s);
+            }
+        });
+    }
+
+    @Override
+    public synchronized void powerOn(String server, CallContext ctx) throws DriverException {
+        SimServer s = server(server);
+        bmc(s, ctx);
+        if (s.faults.contains(Fault.STUCK_POWER)) return;
+        if (s.faults.contains(Fault.POWER_LOSS)) throw new DriverException(Kind.FAILED, "bay of " + server + " has no power");
+        if (s.powered) return;
+        startPowerOn(s);
+    }
+
+    @Override
+    public synchronized PowerReading read(String server, CallContext ctx) throws DriverException {
+        SimServer s = server(server);
+        bmc(s, ctx);
+        boolean critical = s.faults.contains(Fault.CRASH) || s.faults.contains(Fault.HW_EVENT);
+        String detail = s.faults.contains(Fault.CRASH) ? "OS stopped responding (crash)"
+                : s.faults.contains(Fault.HW_EVENT) ? "uncorrectable memory error (DIMM 3)" : "ok";
+        return new PowerReading(s.powered ? PowerReading.Power.ON : PowerReading.Power.OFF,
+                critical ? PowerReading.Health.CRITICAL : PowerReading.Health.OK, detail);
+    }
+
+    // ---- IdentityDriver ----------------------------------------------------------------------------------------
+
+    private SimServer agent(String server, CallContext ctx) throws DriverException {
+        SimServer s = server(server);
+        if (!s.agentUp()) throw new DriverException(Kind.UNREACHABLE, "agent of " + server + " does not answer (" + s.state() + ")");
+        if (ctx.term() < s.highestTerm) {
+            throw new DriverException(Kind.REFUSED, "order from term " + ctx.term() + " refused: term " + s.highestTerm + " seen");
+        }
+        s.highestTerm = ctx.term();
+        return s;
+    }
+
+    @Override
+    public synchronized void assign(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        SimServer s = server(server);
+        if (!s.powered || !s.booted) {
+            s.assigned = profile.id();   // through the fabric, like a blade server profile: live at boot
+            return;
+        }
+        agent(server, ctx);
+        if (profile.id().equals(s.active)) return;
+        for (FcPort port : profile.identity().fcPorts()) {
+            if (port.bootFromSan()) {
+                throw new DriverException(Kind.REFUSED, "port " + port.name() + " is a boot-from-SAN (privileged) port;"
+                        + " it is never rewritten on a running server");
+            }
+        }
+        if (s.active != null) throw new DriverException(Kind.REFUSED, server + " already holds the identity of " + s.active);
+        s.assigned = profile.id();
+        long gen = s.generation;
+        scheduler.schedule(timings.identityApply(), () -> {
+            synchronized (this) {
+                if (s.generation == gen && s.agentUp() && profile.id().equals(s.assigned)) s.active = profile.id();
+            }
+        });
+    }
+
+    @Override
+    public synchronized void release(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        SimServer s = server(server);
+        if (s.powered) agent(server, ctx);
+        if (profile.id().equals(s.active)) {
+            s.active = null;
+            s.workloadRunning = false;
+        }
+        if (profile.id().equals(s.assigned)) s.assigned = null;
+    }
+
+    @Override
+    public synchronized boolean holds(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        SimServer s = server(server);
+        if (!s.powered) return false;
+        agent(server, ctx);
+        return profile.id().equals(s.active);
+    }
+
+    // ---- WorkloadDriver ----------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void start(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        SimServer s = agent(server, ctx);
+        if (s.workloadRunning && profile.id().equals(s.active)) return;
+        long gen = s.generation;
+        scheduler.schedule(timings.workloadStart(), () -> {
+            synchronized (this) {
+                if (s.generation == gen && s.agentUp() && profile.id().equals(s.active)) s.workloadRunning = true;
+            }
+        });
+    }
+
+    @Override
+    public synchronized void stop(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        SimServer s = agent(server, ctx);
+        if (profile.id().equals(s.active)) s.workloadRunning = false;
+    }
+
+    @Override
+    public synchronized Status monitor(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        SimServer s = agent(server, ctx);
+        return profile.id().equals(s.active) && s.workloadRunning ? Status.RUNNING : Status.NOT_RUNNING;
+    }
+
+    // ---- the truth, for tests and the demo ---------------------------------------------------------------------
+
+    /** Servers on which the profile's identity is live right now (powered on and applied): invariant 1 wants ≤ 1. */
+    public synchronized List<String> holders(String profile) {
+        return servers.values().stream().filter(s -> s.powered && profile.equals(s.active)).map(s -> s.spec.id()).toList();
+    }
+
+    /** A server as the simulator sees it. */
+    public record View(String id, String state, List<String> faults, String identity, boolean workloadRunning) {}
+
+    public synchronized View view(String server) {
+        SimServer s = server(server);
+        return new View(s.spec.id(), s.state(), s.faults.stream().map(Fault::wire).toList(), s.active, s.workloadRunning);
+    }
+
+    public synchronized List<View> views() {
+        return servers.keySet().stream().map(this::view).toList();
+    }
+
+    public synchronized boolean knows(String server) {
+        return servers.containsKey(server);
+    }
+}
