@@ -62,6 +62,29 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         }
     }
 
+    /**
+     * Puts the hardware where the replicated state says it is, for a control plane that restarts on a data center
+     * that kept running: each profile live on the server it was moved to, servers that were fenced or off stay off.
+     */
+    public synchronized void adopt(Map<String, String> profileOnServer, java.util.Set<String> poweredOff) {
+        for (SimServer s : servers.values()) {
+            s.assigned = null;
+            s.active = null;
+            s.workloadRunning = false;
+            s.powered = !poweredOff.contains(s.spec.id());
+            s.booted = s.powered;
+        }
+        profileOnServer.forEach((profile, server) -> {
+            SimServer s = servers.get(server);
+            if (s == null) return;
+            s.assigned = profile;
+            if (s.powered) {
+                s.active = profile;
+                s.workloadRunning = true;
+            }
+        });
+    }
+
     public SimDataCenter addListener(AgentListener l) {
         listeners.add(l);
         return this;

@@ -1,0 +1,34 @@
+package io.understudy.cli;
+
+import io.understudy.cli.launch.ConfigCheckCommand;
+import io.understudy.cli.launch.DemoCommand;
+import io.understudy.cli.launch.ServerCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code understudy} command: server, demo, and the client commands that talk to a running server. */
+@Command(name = "understudy", mixinStandardHelpOptions = true, version = "understudy 0.1.0",
+        description = "Server redundancy manager: detect, fence, fail over to a spare, fall back.")
+public final class Main {
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand(new ServerCommand());
+        cl.addSubcommand(new DemoCommand());
+        ClientCommandsHook.register(cl);
+        CommandLine config = cl.getSubcommands().get("config");
+        if (config == null) {
+            config = new CommandLine(new ConfigGroup());
+            cl.addSubcommand("config", config);
+        }
+        config.addSubcommand(new ConfigCheckCommand());
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    @Command(name = "config", description = "Check or apply data-center files.")
+    static final class ConfigGroup {}
+}

@@ -1,0 +1,21 @@
+package io.understudy.cli.launch;
+
+import io.understudy.sim.DemoDataCenter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code understudy demo}: the server on an embedded simulated data center of two enclosures. */
+@Command(name = "demo", description = "Run understudy on an embedded simulated data center (2 enclosures x 8 bays, a cold and a hot group).")
+public final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    ServeOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        if (options.speed == 0) options.speed = 10;
+        Path dir = options.dataDir != null ? options.dataDir : Path.of(System.getProperty("user.home"), ".local", "share", "understudy", "demo");
+        return Serve.run(options, dir, DemoDataCenter.build(), true);
+    }
+}

@@ -1,0 +1,42 @@
+package io.understudy.cli.launch;
+
+import io.understudy.cli.client.ClientConfig;
+import io.understudy.model.config.DataCenterConfig;
+import io.understudy.server.Node;
+import io.understudy.server.Tokens;
+import io.understudy.sim.SimTimings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** Starts a node, prints how to reach it, writes the client config, and runs until the process is stopped. */
+final class Serve {
+    private Serve() {}
+
+    static int run(ServeOptions o, Path dataDir, DataCenterConfig config, boolean demo) throws Exception {
+        if (o.speed <= 0) {
+            System.err.println("error: --speed: expected a positive number, got " + o.speed);
+            return 2;
+        }
+        Node node = new Node(new Node.Settings(dataDir, o.bind, o.port, o.raftPort(), config, o.speed, SimTimings.DEFAULTS));
+        String url = "http://" + (o.bind.equals("0.0.0.0") ? "127.0.0.1" : o.bind) + ":" + node.port();
+        String admin = node.tokens().first(Tokens.Role.ADMIN).token();
+        Path clientConfig = ClientConfig.defaultFile(System.getenv());
+        ClientConfig.write(clientConfig, List.of(url), admin);
+        System.out.println("understudy " + (demo ? "demo" : "server") + " running");
+        System.out.println("  API:          " + url + "/api/v1   (metrics: " + url + "/metrics)");
+        System.out.println("  admin token:  " + admin);
+        System.out.println("  tokens:       " + dataDir.resolve("tokens.json") + " (admin, operator, viewer)");
+        System.out.println("  data dir:     " + dataDir);
+        System.out.println("  client config written to " + clientConfig + ": try `./understudy servers`");
+        if (demo) System.out.println("  simulated time runs " + o.speed + "x; try `./understudy sim fail dl-1 --mode crash` then `./understudy jobs`");
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,221 @@
+package io.understudy.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.understudy.engine.Engine;
+import io.understudy.engine.Operations;
+import io.understudy.model.config.DataCenterConfig;
+import io.understudy.sim.Fault;
+import io.understudy.sim.SimDataCenter;
+import io.understudy.state.ClusterState;
+import io.understudy.state.Job;
+import io.understudy.state.Json;
+import io.understudy.state.Result;
+import io.understudy.state.StateStore;
+import io.understudy.state.config.ConfigLoader;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The REST API (docs/api.md): reads turn the replicated state into views, writes turn requests into commands.
+ * Every error is a JSON body naming what was wrong.
+ */
+public final class Api {
+    private final StateStore store;
+    private final Engine engine;
+    private final SimDataCenter sim;
+    private final Tokens tokens;
+    private final Metrics metrics;
+    private final String node;
+    private Javalin app;
+
+    public Api(StateStore store, Engine engine, SimDataCenter sim, Tokens tokens, Metrics metrics, String node) {
+        this.store = store;
+        this.engine = engine;
+        this.sim = sim;
+        this.tokens = tokens;
+        this.metrics = metrics;
+        this.node = node;
+    }
+
+    public void start(String bind, int port) {
+        app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+        });
+        app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.field));
+        app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), null));
+        app.exception(StateStore.StateException.class, (e, ctx) -> error(ctx, 503, "no leader could commit the change: " + e.getMessage(), null));
+        app.exception(Exception.class, (e, ctx) -> error(ctx, 500, e.toString(), null));
+        app.error(404, ctx -> {
+            if (ctx.result() == null) error(ctx, 404, "no such path " + ctx.path(), null);
+        });
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+        app.get("/api/v1/servers", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, s -> Views.servers(s, engine))));
+        app.get("/api/v1/groups", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, Views::groups)));
+        app.get("/api/v1/profiles", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, Views::profiles)));
+        app.get("/api/v1/jobs", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, s -> s.jobs().stream()
+                .sorted(Comparator.comparingLong(Job::id).reversed()).map(j -> Views.job(j, engine, false)).toList())));
+        app.get("/api/v1/jobs/{id}", ctx -> {
+            long id = number(ctx.pathParam("id"), "id");
+            Job j = read(ctx, Tokens.Role.VIEWER, s -> s.job(id));
+            if (j == null) throw new ApiError(404, "no job " + id, "id");
+            ctx.json(Views.job(j, engine, true));
+        });
+        app.get("/api/v1/alarms", ctx -> {
+            boolean all = "true".equals(ctx.queryParam("all"));
+            ctx.json(read(ctx, Tokens.Role.VIEWER, s -> new ArrayList<>(all ? s.alarms() : s.openAlarms())));
+        });
+        app.get("/api/v1/decisions", ctx -> {
+            role(ctx, Tokens.Role.VIEWER);
+            ctx.json(engine.decisions().recent());
+        });
+        app.get("/api/v1/cluster", ctx -> {
+            role(ctx, Tokens.Role.VIEWER);
+            ctx.json(Map.of("node", node, "leader", store.isLeader(), "term", store.term(),
+                    "appliedIndex", store.read(ClusterState::appliedIndex)));
+        });
+        app.post("/api/v1/failover", ctx -> {
+            String by = role(ctx, Tokens.Role.ADMIN);
+            JsonNode body = body(ctx);
+            List<String> keys = new ArrayList<>();
+            for (String f : List.of("server", "location", "host", "ip")) if (body.hasNonNull(f)) keys.add(f);
+            if (keys.size() != 1) throw ApiError.bad("server", "expected exactly one of server, location, host, ip; got " + keys);
+            accepted(ctx, engine.operations().failover(body.get(keys.get(0)).asText(), by), keys.get(0));
+        });
+        app.post("/api/v1/profiles/{id}/fallback", ctx -> accepted(ctx, engine.operations().fallback(ctx.pathParam("id"), role(ctx, Tokens.Role.ADMIN)), "profile"));
+        app.post("/api/v1/profiles/{id}/lock", ctx -> {
+            String by = role(ctx, Tokens.Role.ADMIN);
+            JsonNode body = body(ctx);
+            if (!body.hasNonNull("server")) throw ApiError.bad("server", "expected the server to lock the profile to");
+            done(ctx, engine.operations().lock(ctx.pathParam("id"), body.get("server").asText(), by), "profile");
+        });
+        app.post("/api/v1/profiles/{id}/unlock", ctx -> done(ctx, engine.operations().unlock(ctx.pathParam("id"), role(ctx, Tokens.Role.ADMIN)), "profile"));
+        app.post("/api/v1/groups/{id}/maintenance", ctx -> {
+            String by = role(ctx, Tokens.Role.ADMIN);
+            JsonNode on = body(ctx).get("on");
+            if (on == null || !on.isBoolean()) throw ApiError.bad("on", "expected true or false");
+            done(ctx, engine.operations().maintenance(ctx.pathParam("id"), on.asBoolean(), by), "group");
+        });
+        app.post("/api/v1/plan", ctx -> {
+            role(ctx, Tokens.Role.VIEWER);
+            JsonNode body = body(ctx);
+            List<String> fail = strings(body, "fail");
+            List<String> enclosures = strings(body, "failEnclosure");
+            if (fail.isEmpty() && enclosures.isEmpty()) throw ApiError.bad("fail", "expected servers to fail or an enclosure (failEnclosure)");
+            Operations.Plan plan = engine.operations().plan(fail, enclosures);
+            ctx.json(plan);
+        });
+        app.post("/api/v1/config", ctx -> {
+            String by = role(ctx, Tokens.Role.ADMIN);
+            DataCenterConfig config = ConfigLoader.parse(ctx.body(), "request body");
+            done(ctx, engine.operations().applyConfig(config, by), "config");
+        });
+        app.get("/api/v1/sim/servers", ctx -> {
+            role(ctx, Tokens.Role.VIEWER);
+            ctx.json(sim.views());
+        });
+        app.post("/api/v1/sim/servers/{id}/fail", ctx -> {
+            role(ctx, Tokens.Role.OPERATOR);
+            String id = simServer(ctx);
+            JsonNode mode = body(ctx).get("mode");
+            if (mode == null) throw ApiError.bad("mode", "expected a fault mode crash|hang|power-loss|bmc-down|hw-event|stuck-power");
+            Fault f;
+            try {
+                f = Fault.parse(mode.asText());
+            } catch (IllegalArgumentException e) {
+                throw ApiError.bad("mode", e.getMessage());
+            }
+            sim.inject(id, f);
+            ctx.json(Map.of("message", "injected " + f.wire() + " into " + id));
+        });
+        app.post("/api/v1/sim/servers/{id}/repair", ctx -> {
+            role(ctx, Tokens.Role.OPERATOR);
+            String id = simServer(ctx);
+            sim.repair(id);
+            ctx.json(Map.of("message", id + " repaired: faults cleared, powered on if it was off"));
+        });
+        app.start(bind, port);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        if (app != null) app.stop();
+    }
+
+    private String simServer(Context ctx) {
+        String id = store.read(s -> s.resolveServer(ctx.pathParam("id"))).orElse(ctx.pathParam("id"));
+        if (!sim.knows(id)) throw new ApiError(404, "no simulated server '" + ctx.pathParam("id") + "'", "server");
+        return id;
+    }
+
+    private <T> T read(Context ctx, Tokens.Role role, java.util.function.Function<ClusterState, T> f) {
+        role(ctx, role);
+        return store.read(f);
+    }
+
+    /** Checks the bearer token and its role; answers the name recorded as who started a job or change. */
+    private String role(Context ctx, Tokens.Role needed) {
+        String header = ctx.header("Authorization");
+        String bearer = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
+        Tokens.Token t = tokens.find(bearer).orElseThrow(() -> new ApiError(401, bearer == null
+                ? "missing bearer token (Authorization: Bearer TOKEN)" : "unknown token", "token"));
+        if (t.role().compareTo(needed) < 0) {
+            throw new ApiError(403, "token '" + t.name() + "' has role " + t.role().name().toLowerCase() + "; this needs " + needed.name().toLowerCase(), "token");
+        }
+        return t.role().name().toLowerCase() + " token '" + t.name() + "'";
+    }
+
+    private static JsonNode body(Context ctx) {
+        String text = ctx.body();
+        if (text == null || text.isBlank()) return Json.MAPPER.createObjectNode();
+        try {
+            JsonNode n = Json.MAPPER.readTree(text);
+            if (!n.isObject()) throw ApiError.bad("body", "expected a JSON object");
+            return n;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiError.bad("body", "expected a JSON object: " + e.getOriginalMessage());
+        }
+    }
+
+    private static List<String> strings(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) return List.of();
+        if (!n.isArray()) throw ApiError.bad(field, "expected a list of strings");
+        List<String> out = new ArrayList<>();
+        n.forEach(x -> out.add(x.asText()));
+        return out;
+    }
+
+    private static long number(String text, String field) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw ApiError.bad(field, "expected a job number, got '" + text + "'");
+        }
+    }
+
+    private static void accepted(Context ctx, Result r, String field) {
+        if (!r.ok()) throw new ApiError(r.message().startsWith("unknown") || r.message().startsWith("no server") ? 404 : 409, r.message(), field);
+        ctx.status(202).json(Map.of("job", r.job(), "message", r.message()));
+    }
+
+    private static void done(Context ctx, Result r, String field) {
+        if (!r.ok()) throw new ApiError(r.message().startsWith("unknown") ? 404 : 409, r.message(), field);
+        ctx.json(Map.of("message", r.message()));
+    }
+
+    private static void error(Context ctx, int status, String message, String field) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("error", message);
+        if (field != null) body.put("field", field);
+        ctx.status(status).json(body);
+    }
+}

@@ -1,0 +1,135 @@
+package io.understudy.server;
+
+import io.understudy.drivers.Drivers;
+import io.understudy.engine.Engine;
+import io.understudy.engine.EngineSettings;
+import io.understudy.model.config.DataCenterConfig;
+import io.understudy.sim.SimDataCenter;
+import io.understudy.sim.SimTimings;
+import io.understudy.state.ClusterState;
+import io.understudy.state.ProfileRecord;
+import io.understudy.state.Result;
+import io.understudy.state.StateStore;
+import io.understudy.state.command.ApplyConfig;
+import io.understudy.state.ratis.RatisSettings;
+import io.understudy.state.ratis.RatisStateStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * One control-plane node with its simulated data center: the replicated state (Raft, log in the data directory),
+ * the engine, the simulator and the HTTP API, wired together and closed in reverse order.
+ */
+public final class Node implements AutoCloseable {
+
+    /**
+     * @param config the data center to apply at start, or null to keep the one in the state
+     * @param speed how much faster than the wall clock the simulated data center runs
+     */
+    public record Settings(Path dataDir, String bind, int httpPort, int raftPort, DataCenterConfig config, double speed,
+                           SimTimings timings) {}
+
+    private final StateStore store;
+    private final ScaledScheduler scheduler;
+    private final SimDataCenter sim;
+    private final Engine engine;
+    private final Api api;
+    private final ExecutorService steps = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "understudy-step");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Tokens tokens;
+
+    public Node(Settings settings) throws IOException {
+        Files.createDirectories(settings.dataDir());
+        tokens = Tokens.loadOrCreate(settings.dataDir());
+        store = RatisStateStore.start(RatisSettings.singleNode("n1", settings.dataDir(), settings.raftPort()));
+        try {
+            if (settings.config() != null && !Objects.equals(settings.config(), store.read(ClusterState::config))) {
+                Result r = store.submit(new ApplyConfig(settings.config(), "startup", Instant.now()));
+                if (!r.ok()) throw new IllegalArgumentException(r.message());
+            }
+            DataCenterConfig config = store.read(ClusterState::config);
+            if (config.servers().isEmpty()) throw new IllegalArgumentException("no data center configured: pass --config FILE");
+            scheduler = new ScaledScheduler(settings.speed(), origin());
+            sim = new SimDataCenter(config, scheduler, settings.timings());
+            sim.adopt(placement(), poweredOff());
+            Metrics metrics = new Metrics(store);
+            engine = new Engine(store, new Drivers(Map.of("sim", sim), sim, sim), scheduler, EngineSettings.DEFAULTS, steps, metrics);
+            sim.addListener(engine.detector());
+            sim.start();
+            api = new Api(store, engine, sim, tokens, metrics, "n1");
+            api.start(settings.bind(), settings.httpPort());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Time never runs backwards across restarts, even after a sped-up demo. */
+    private Instant origin() {
+        Instant newest = store.read(s -> Stream.of(
+                s.jobs().stream().flatMap(j -> Stream.of(j.created(), j.ended())),
+                s.alarms().stream().flatMap(a -> Stream.of(a.raised(), a.cleared())),
+                s.servers().stream().map(r -> r.since()))
+                .flatMap(x -> x).filter(Objects::nonNull).max(Instant::compareTo).orElse(Instant.EPOCH));
+        Instant now = Instant.now();
+        return newest.isAfter(now) ? newest : now;
+    }
+
+    private Map<String, String> placement() {
+        Map<String, String> m = new HashMap<>();
+        store.read(s -> s.profiles()).stream().filter(p -> p.server() != null).forEach((ProfileRecord p) -> m.put(p.id(), p.server()));
+        return m;
+    }
+
+    private Set<String> poweredOff() {
+        Set<String> off = new HashSet<>();
+        DataCenterConfig cfg = store.read(ClusterState::config);
+        store.read(s -> s.servers()).forEach(r -> {
+            switch (r.state()) {
+                case FENCED, OFF -> off.add(r.id());
+                case UNKNOWN -> {
+                    boolean coldSpare = cfg.groupOf(r.id()).map(g -> g.spares().contains(r.id())
+                            && g.policy().protection() == io.understudy.model.config.ProtectionLevel.COLD).orElse(false);
+                    if (coldSpare) off.add(r.id());
+                }
+                default -> { }
+            }
+        });
+        return off;
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public Tokens tokens() {
+        return tokens;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public void close() {
+        api.stop();
+        sim.stop();
+        engine.leadershipLost();
+        scheduler.close();
+        steps.shutdownNow();
+        store.close();
+    }
+}

@@ -1,0 +1,109 @@
+package io.understudy.server;
+
+import io.understudy.engine.Engine;
+import io.understudy.model.ServerView;
+import io.understudy.model.config.GroupSpec;
+import io.understudy.model.config.ProfileSpec;
+import io.understudy.model.config.ServerSpec;
+import io.understudy.engine.CapacityWatcher;
+import io.understudy.state.ClusterState;
+import io.understudy.state.Job;
+import io.understudy.state.ProfileRecord;
+import io.understudy.state.ServerRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns the replicated state into the API's JSON shapes (see docs/api.md). */
+final class Views {
+    private Views() {}
+
+    static List<Map<String, Object>> servers(ClusterState s, Engine engine) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ServerSpec spec : s.config().servers()) {
+            ServerRecord r = s.server(spec.id());
+            ServerView v = s.view(spec.id());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", spec.id());
+            m.put("location", spec.location());
+            m.put("hostname", spec.hostname());
+            m.put("address", spec.address());
+            m.put("model", spec.model());
+            m.put("generation", spec.generation());
+            m.put("cores", spec.cores());
+            m.put("memoryGib", spec.memoryGib());
+            m.put("group", v.group());
+            m.put("role", v.spare() ? "spare" : "regular");
+            m.put("state", r.state().wire());
+            m.put("reason", r.reason());
+            m.put("since", r.since());
+            m.put("profile", v.profile());
+            m.put("reservedBy", r.reservedBy());
+            m.put("lastHeartbeat", engine.detector().lastSeen(spec.id()));
+            m.put("bmc", Map.of("driver", spec.bmc().driver(), "endpoint", String.valueOf(spec.bmc().endpoint())));
+            out.add(m);
+        }
+        return out;
+    }
+
+    static List<Map<String, Object>> groups(ClusterState s) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (GroupSpec g : s.config().groups()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", g.id());
+            m.put("policy", g.policy());
+            m.put("servers", g.servers());
+            m.put("spares", g.spares());
+            m.put("freeSpares", g.spares().stream().filter(id -> s.profileOn(id).isEmpty() && s.server(id).reservedBy() == null
+                    && !s.server(id).state().isDown()).toList());
+            m.put("maintenance", s.inMaintenance(g.id()));
+            m.put("capacity", CapacityWatcher.assess(s, g));
+            out.add(m);
+        }
+        return out;
+    }
+
+    static List<Map<String, Object>> profiles(ClusterState s) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ProfileSpec p : s.config().profiles()) {
+            ProfileRecord r = s.profile(p.id());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", p.id());
+            m.put("group", p.group());
+            m.put("home", p.home());
+            m.put("server", r.server());
+            m.put("priority", p.priority());
+            m.put("fallback", p.fallback().wire());
+            m.put("protection", s.config().protectionOf(p).wire());
+            m.put("lockedTo", r.lockedTo());
+            m.put("activeJob", r.activeJob());
+            m.put("identity", p.identity());
+            m.put("note", r.note());
+            out.add(m);
+        }
+        return out;
+    }
+
+    static Map<String, Object> job(Job j, Engine engine, boolean withSteps) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", j.id());
+        m.put("type", j.type().wire());
+        m.put("group", j.group());
+        m.put("profile", j.profile());
+        m.put("source", j.source());
+        m.put("target", j.target());
+        m.put("status", j.status().wire());
+        m.put("startedBy", j.startedBy());
+        m.put("reason", j.reason());
+        m.put("created", j.created());
+        m.put("ended", j.ended());
+        m.put("message", j.message());
+        int cur = j.currentStep();
+        m.put("currentStep", cur < 0 ? null : j.steps().get(cur).name());
+        m.put("progress", j.active() ? engine.jobs().progress(j.id()) : null);
+        if (j.victim() != null) m.put("victim", j.victim());
+        if (withSteps) m.put("steps", j.steps());
+        return m;
+    }
+}

@@ -1,0 +1,62 @@
+package io.understudy.state.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.understudy.model.config.ConfigError;
+import io.understudy.model.config.ConfigValidator;
+import io.understudy.model.config.DataCenterConfig;
+import io.understudy.state.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads a data-center description (YAML, or JSON which is YAML too) and validates it, naming file and field on error. */
+public final class ConfigLoader {
+    private ConfigLoader() {}
+
+    public static DataCenterConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot read: " + e.getMessage())));
+        }
+        return parse(text, file.toString());
+    }
+
+    public static DataCenterConfig parse(String text, String source) {
+        DataCenterConfig config;
+        try {
+            config = Json.YAML.readValue(text, DataCenterConfig.class);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(source, List.of(new ConfigError(path(e), message(e))));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source, List.of(new ConfigError("(syntax)", e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()))));
+        }
+        List<ConfigError> errors = ConfigValidator.validate(config);
+        if (!errors.isEmpty()) throw new ConfigException(source, errors);
+        return config;
+    }
+
+    private static String message(JsonMappingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            return "unknown field '" + u.getPropertyName() + "' (expected one of " + u.getKnownPropertyIds() + ")";
+        }
+        String m = e.getOriginalMessage();
+        int cut = m.indexOf(" at [Source");
+        return cut > 0 ? m.substring(0, cut) : m;
+    }
+
+    /** Jackson's reference chain as a field path: {@code servers[2].cores}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getIndex() >= 0) b.append('[').append(r.getIndex()).append(']');
+            else if (r.getFieldName() != null) b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
+        }
+        return b.length() == 0 ? "(root)" : b.toString();
+    }
+}
