@@ -185,4 +185,16 @@ class PolicyScenariosTest {
                 .contains("would find no fitting spare");
         assertThat(f.alarm(AlarmType.SPARE_POOL_INSUFFICIENT, "cold")).isEmpty();
     }
+
+    /** Regression: the last heartbeat of a healthy server fenced by an operator's failover turned it back to running. */
+    @Test
+    void operatorFailover_ofHealthyServer_staysFencedUntilMoved() {
+        SimFixture f = new SimFixture().settled();
+        var r = f.engine.operations().failover("enc1/bay3", "op");
+        assertThat(r.ok()).as(r.message()).isTrue();
+        assertThat(f.runUntil(() -> allEnded(f, 1), Duration.ofMinutes(2))).isTrue();
+        assertThat(f.onlyJob().status()).as(f.onlyJob().message()).isEqualTo(Job.Status.SUCCEEDED);
+        assertThat(f.stateOf("bl-3")).isEqualTo(ServerState.FENCED);
+        assertThat(f.sim.holders("db-3")).containsExactly("bl-s1");
+    }
 }

@@ -96,7 +96,8 @@ public final class Detector implements AgentListener {
             GroupPolicy policy = store.read(s -> s.config().groupOf(r.id()).map(g -> g.policy()).orElse(null));
             if (spec == null || policy == null) continue;
             Instant seen = lastSeen.get(r.id());
-            boolean heartbeating = seen != null && !now.isAfter(seen.plus(policy.failureTimeout()));
+            // Only a heartbeat newer than the state counts as news: the last beat of a server we just fenced does not.
+            boolean heartbeating = seen != null && seen.isAfter(r.since()) && !now.isAfter(seen.plus(policy.failureTimeout()));
             Instant silentSince = max(seen, leaderSince);
             boolean silentTooLong = silentSince != null && now.isAfter(silentSince.plus(policy.failureTimeout()));
             if (policy.heartbeatInterval().compareTo(slowest) > 0) slowest = policy.heartbeatInterval();
