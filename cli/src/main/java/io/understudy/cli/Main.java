@@ -22,6 +22,8 @@ public final class Main {
             cl.addSubcommand("config", config);
         }
         config.addSubcommand(new ConfigCheckCommand());
+        // Installed last so every subcommand, config check included, answers a usage error in one line.
+        cl.setParameterExceptionHandler(io.understudy.cli.commands.ClientCommands.usageErrors());
         return cl;
     }
 

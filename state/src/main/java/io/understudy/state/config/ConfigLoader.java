@@ -28,6 +28,9 @@ public final class ConfigLoader {
 
     public static DataCenterConfig parse(String text, String source) {
         DataCenterConfig config;
+        if (text == null || text.isBlank()) {
+            throw new ConfigException(source, List.of(new ConfigError("(root)", "empty file: expected a data center with enclosures, servers, groups and profiles")));
+        }
         try {
             config = Json.YAML.readValue(text, DataCenterConfig.class);
         } catch (JsonMappingException e) {

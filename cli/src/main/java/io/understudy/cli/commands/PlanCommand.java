@@ -1,0 +1,51 @@
+package io.understudy.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.understudy.cli.client.ApiClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** {@code understudy plan}: what would happen if these servers or enclosures failed now; changes nothing. */
+@Command(name = "plan",
+        description = "Show where each profile would go if the named servers or enclosures failed now (changes nothing).")
+public class PlanCommand extends ClientCommand {
+    @Option(names = "--fail", split = ",", paramLabel = "SERVER", description = "Servers (id or ENC/BAY) to assume failed.")
+    List<String> fail = new ArrayList<>();
+
+    @Option(names = "--fail-enclosure", split = ",", paramLabel = "ENC", description = "Enclosures to assume failed.")
+    List<String> failEnclosure = new ArrayList<>();
+
+    @Override
+    protected void validate() {
+        if (fail.isEmpty() && failEnclosure.isEmpty()) {
+            throw new ParameterException(options.spec().commandLine(), "plan: name what fails with --fail and/or --fail-enclosure");
+        }
+    }
+
+    @Override
+    protected int run(ApiClient api) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("fail", fail);
+        body.put("failEnclosure", failEnclosure);
+        JsonNode plan = api.post("/api/v1/plan", body);
+        if (options.json()) {
+            options.printJson(plan);
+            return Exit.OK;
+        }
+        options.out().println("failing: " + Views.str(plan, "failing").replace(",", ", "));
+        Table t = new Table("PROFILE", "FROM", "", "TO", "REASON");
+        for (JsonNode e : plan.path("entries")) {
+            JsonNode to = e.get("to");
+            t.row(Views.str(e, "profile"), Views.str(e, "from"), "->", to == null || to.isNull() ? "stays down" : to.asText(), Views.str(e, "reason"));
+        }
+        if (t.isEmpty()) options.out().println("no profile is affected");
+        else t.print(options.out());
+        options.out().flush();
+        return Exit.OK;
+    }
+}

@@ -1,0 +1,28 @@
+package io.understudy.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.understudy.cli.client.ApiClient;
+import picocli.CommandLine.Command;
+
+/** {@code understudy profiles}: where each profile lives, its home, priority, fallback mode, lock and running job. */
+@Command(name = "profiles",
+        description = "List profiles: group, home, current server, priority, fallback, lock, running job.")
+public class ProfilesCommand extends ClientCommand {
+    @Override
+    protected int run(ApiClient api) {
+        JsonNode profiles = api.get("/api/v1/profiles");
+        if (options.json()) {
+            options.printJson(profiles);
+            return Exit.OK;
+        }
+        Table t = new Table("ID", "GROUP", "HOME", "SERVER", "PRIORITY", "FALLBACK", "LOCK", "JOB");
+        for (JsonNode p : profiles) {
+            t.row(Views.str(p, "id"), Views.str(p, "group"), Views.str(p, "home"), Views.str(p, "server"),
+                    Views.str(p, "priority"), Views.str(p, "fallback"), Views.str(p, "lockedTo"), Views.str(p, "activeJob"));
+        }
+        if (t.isEmpty()) options.out().println("no profiles");
+        else t.print(options.out());
+        options.out().flush();
+        return Exit.OK;
+    }
+}

@@ -1,0 +1,51 @@
+package io.understudy.model.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigValidatorTest {
+
+    static ServerSpec server(String id, String loc, String model, int cores) {
+        return new ServerSpec(id, loc, id, null, model, "G1", cores, 64, null);
+    }
+
+    static ProfileSpec profile(String id, String home, String mac, String addr, Requirements r) {
+        return new ProfileSpec(id, "g", home, new Identity(id, List.of(addr), List.of(mac), List.of()), null, r, 1, null, null);
+    }
+
+    static DataCenterConfig dc(List<ServerSpec> servers, List<GroupSpec> groups, List<ProfileSpec> profiles) {
+        return new DataCenterConfig("t", List.of(new Enclosure("enc1", 4)), servers, groups, profiles);
+    }
+
+    @Test
+    void validate_goodConfig_hasNoErrors() {
+        var d = dc(List.of(server("a", "enc1/bay1", "M", 8), server("s", "enc1/bay2", "M", 8)),
+                List.of(new GroupSpec("g", List.of("a"), List.of("s"), null)),
+                List.of(profile("p", "a", "02:00:00:00:00:01", "198.18.0.1/24", new Requirements("M", 4, 32))));
+        assertThat(ConfigValidator.validate(d)).isEmpty();
+    }
+
+    @Test
+    void validate_badConfig_namesEveryFieldPath() {
+        var d = dc(List.of(server("a", "enc1/bay1", "M", 8), server("b", "enc1/bay9", "M", 8), server("s", "enc1/bay2", "M", 8)),
+                List.of(new GroupSpec("g", List.of("a", "s"), List.of("s"), null)),
+                List.of(profile("p", "a", "02:00:00:00:00:01", "198.18.0.1/24", new Requirements("X", 4, 32)),
+                        profile("q", "s", "02:00:00:00:00:01", "198.18.0.1/24", new Requirements("M", 64, 32))));
+        assertThat(ConfigValidator.validate(d)).extracting(ConfigError::toString).contains(
+                "servers[1].location: expected a bay bay1..bay4 of enc1, got 'bay9'",
+                "groups[0].spares: server 's' is both regular and spare",
+                "profiles[0].requirements.model: unknown model 'X' (known: [M])",
+                "profiles[1].requirements: no server of group 'g' meets them",
+                "profiles[1].identity.addresses[0]: duplicate alias address '198.18.0.1' (also at profiles[0].identity.addresses[0])",
+                "profiles[1].identity.macs[0]: duplicate MAC '02:00:00:00:00:01' (also at profiles[0].identity.macs[0])");
+    }
+
+    @Test
+    void validate_levelsNotYetAvailable_areRefusedByName() {
+        GroupPolicy p = new GroupPolicy(ProtectionLevel.PRELOADED, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        var d = dc(List.of(server("a", "enc1/bay1", "M", 8)), List.of(new GroupSpec("g", List.of("a"), List.of(), p)), List.of());
+        assertThat(ConfigValidator.validate(d)).extracting(ConfigError::path).containsExactly("groups[0].policy.protection");
+    }
+}
