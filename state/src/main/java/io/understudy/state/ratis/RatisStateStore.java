@@ -1,0 +1,232 @@
+package io.understudy.state.ratis;
+
+import io.understudy.state.ClusterState;
+import io.understudy.state.Durations;
+import io.understudy.state.Json;
+import io.understudy.state.Result;
+import io.understudy.state.StateMachine;
+import io.understudy.state.StateStore;
+import io.understudy.state.command.Command;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicated {@link StateStore}: commands go through a Raft log (Apache Ratis over gRPC) and are applied, in log
+ * order, by a {@link StateMachine} on every member; one member by default, three or five for high availability.
+ */
+public final class RatisStateStore implements StateStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RatisStateStore.class);
+
+    private final RatisSettings settings;
+    private final StateMachine machine = new StateMachine();
+    private final LeadershipDispatcher leadership;
+    private final UnderstudyStateMachine ratisMachine;
+    private final RaftServer server;
+    private final RaftServer.Division division;
+    private final GroupClient client;
+    private volatile boolean closed;
+
+    private RatisStateStore(RatisSettings settings, Consumer<RaftProperties> tuning) throws IOException {
+        this.settings = settings;
+        this.leadership = new LeadershipDispatcher(settings.nodeId());
+        this.ratisMachine = new UnderstudyStateMachine(machine, leadership);
+        RaftProperties properties = RatisGroup.serverProperties(settings);
+        tuning.accept(properties);
+        RaftServer s = null;
+        try {
+            // RECOVER formats an empty directory and reopens an existing one: a restart rejoins the same group.
+            s = RaftServer.newBuilder()
+                    .setServerId(RaftPeerId.valueOf(settings.nodeId()))
+                    .setGroup(RatisGroup.group(settings))
+                    .setStateMachine(ratisMachine)
+                    .setProperties(properties)
+                    .setOption(RaftStorage.StartupOption.RECOVER)
+                    .build();
+            s.start();
+            this.division = s.getDivision(RatisGroup.GROUP_ID);
+            this.client = new GroupClient(settings);
+        } catch (IOException | RuntimeException e) {
+            if (s != null) closeQuietly(s);
+            leadership.close();
+            throw e;
+        }
+        this.server = s;
+    }
+
+    /**
+     * Starts this node's Raft server (formatting {@code dataDir/raft} the first time, reopening it afterwards) and a
+     * client to the group. A single node waits (up to the request timeout) until it has elected itself and replayed
+     * its log, so it is leader when this returns; a member of a larger group returns at once and leads, or follows,
+     * once its peers answer.
+     */
+    public static RatisStateStore start(RatisSettings settings) throws IOException {
+        return start(settings, p -> {});
+    }
+
+    /** For tests: Ratis server properties that no setting exposes (segment size, purge gap) tuned after ours. */
+    static RatisStateStore start(RatisSettings settings, Consumer<RaftProperties> tuning) throws IOException {
+        checkPortFree(settings.port());
+        RatisStateStore store = new RatisStateStore(settings, tuning);
+        if (settings.peers().size() == 1) store.awaitFirstLeadership();
+        return store;
+    }
+
+    /** Ratis answers a port in use by exiting the JVM; say which port instead, while we still can. */
+    private static void checkPortFree(int port) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (BindException e) {
+            throw new IOException("Raft port " + port + " is already in use (another understudy node, or a stale one?)", e);
+        }
+    }
+
+    private void awaitFirstLeadership() {
+        try {
+            ratisMachine.firstLeaderReady().get(settings.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("{}: not leader {} after start; commands will wait for the election", settings.nodeId(),
+                    Durations.format(settings.requestTimeout()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Sends the command to the leader (from any member), waits until it is committed and applied here, and answers
+     * the state machine's {@link Result}. Bounded by the settings' request timeout.
+     */
+    @Override
+    public Result submit(Command command) {
+        Duration timeout = settings.requestTimeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String what = command.getClass().getSimpleName();
+        if (closed) throw new StateException(what + " refused: the state store of " + settings.nodeId() + " is closed", null);
+        RaftClientReply reply;
+        try {
+            Message message = Message.valueOf(ByteString.copyFrom(Json.bytes(command)));
+            reply = client.send(message, timeout);
+        } catch (TimeoutException e) {
+            throw new StateException(what + " timed out after " + Durations.format(timeout) + " without being committed"
+                    + " (no leader or no quorum reachable from " + settings.nodeId() + ")", e);
+        } catch (ExecutionException e) {
+            throw failure(what, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateException(what + " interrupted while waiting for the commit", e);
+        }
+        if (!reply.isSuccess()) throw failure(what, reply.getException());
+        Result result = Json.read(reply.getMessage().getContent().toByteArray(), Result.class);
+        awaitAppliedHere(what, reply.getLogIndex(), deadline);
+        return result;
+    }
+
+    /** The leader answers after applying; a follower's own copy may lag a little, and readers here must see it. */
+    private void awaitAppliedHere(String what, long index, long deadline) {
+        try {
+            ratisMachine.whenApplied(index).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new StateException(what + " was committed at index " + index + " but " + settings.nodeId()
+                    + " had not applied it after " + Durations.format(settings.requestTimeout()), e);
+        } catch (ExecutionException e) {
+            throw new StateException(what + " committed at index " + index + ", waiting for the local apply failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateException(what + " interrupted while waiting for the local apply of index " + index, e);
+        }
+    }
+
+    private StateException failure(String what, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof NotLeaderException || t instanceof LeaderNotReadyException) {
+                return new StateException(what + " refused: not the leader, and no leader took it before the retries ran out ("
+                        + t.getMessage() + ")", cause);
+            }
+            if (t instanceof StateMachineException) {
+                return new StateException(what + " was committed but failed to apply: " + t.getMessage(), cause);
+            }
+        }
+        return new StateException(what + " could not be committed ("
+                + (cause == null ? "no detail" : cause.getClass().getSimpleName() + ": " + cause.getMessage()) + ")", cause);
+    }
+
+    /** Reads the state as applied on this node; never touches the network (a follower may lag the leader). */
+    @Override
+    public <T> T read(Function<ClusterState, T> reader) {
+        return machine.read(reader);
+    }
+
+    /** True once this node leads and has applied the log of earlier terms, i.e. when leader duties may start. */
+    @Override
+    public boolean isLeader() {
+        DivisionInfo info = division.getInfo();
+        return info.isLeader() && info.isLeaderReady();
+    }
+
+    @Override
+    public long term() {
+        return division.getInfo().getCurrentTerm();
+    }
+
+    @Override
+    public void addLeadershipListener(LeadershipListener listener) {
+        leadership.add(listener);
+    }
+
+    public RatisSettings settings() {
+        return settings;
+    }
+
+    /** For tests in this package: the replica's state machine and its Ratis wrapper. */
+    StateMachine machine() {
+        return machine;
+    }
+
+    UnderstudyStateMachine ratisMachine() {
+        return ratisMachine;
+    }
+
+    RaftServer.Division division() {
+        return division;
+    }
+
+    /** Listeners hear {@code leadershipLost} first, so leader work stops before the log goes away. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        leadership.lost();
+        client.close();
+        closeQuietly(server); // ~1 s: Ratis' log worker polls its queue once a second before it sees the close
+        leadership.close();
+    }
+
+    private void closeQuietly(RaftServer s) {
+        try {
+            s.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: closing the Raft server failed", settings.nodeId(), e);
+        }
+    }
+}
