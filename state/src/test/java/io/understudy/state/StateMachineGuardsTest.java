@@ -1,0 +1,118 @@
+package io.understudy.state;
+
+import static io.understudy.state.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.understudy.model.ServerState;
+import io.understudy.model.config.DataCenterConfig;
+import io.understudy.model.config.GroupSpec;
+import io.understudy.state.command.ApplyConfig;
+import io.understudy.state.command.ConfirmFence;
+import io.understudy.state.command.CreateJob;
+import io.understudy.state.command.FinishStep;
+import io.understudy.state.command.LockProfile;
+import io.understudy.state.command.MoveProfile;
+import io.understudy.state.command.ObserveServer;
+import io.understudy.state.command.ReserveSpare;
+import io.understudy.state.command.StartStep;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The state machine refuses what would break the invariants, whatever a (possibly stale) leader asks. */
+class StateMachineGuardsTest {
+    final StateMachine m = new StateMachine();
+    long index;
+
+    Result apply(io.understudy.state.command.Command c) {
+        return m.apply(c, index++);
+    }
+
+    String serverOf(String profile) {
+        return m.read(s -> s.profile(profile).server());
+    }
+
+    Step.Status stepStatus(long job, int step) {
+        return m.read(s -> s.job(job).steps().get(step).status());
+    }
+
+    @BeforeEach
+    void configure() {
+        assertThat(apply(Fixtures.applyConfig()).ok()).isTrue();
+    }
+
+    long failoverJob() {
+        Result r = apply(new CreateJob(JobType.FAILOVER, "web", "s1", "test", "why", T0));
+        assertThat(r.ok()).as(r.message()).isTrue();
+        return r.job();
+    }
+
+    @Test
+    void createJob_secondForSameProfile_isRefused() {
+        long j = failoverJob();
+        Result again = apply(new CreateJob(JobType.FAILOVER, "web", "s1", "test", "why", T0));
+        assertThat(again.ok()).isFalse();
+        assertThat(again.message()).isEqualTo("profile web already has job " + j + " running");
+    }
+
+    @Test
+    void moveProfile_fromUnfencedSource_isRefused() {
+        long j = failoverJob();
+        assertThat(apply(new ReserveSpare(j, "s3", null, "test", T0)).ok()).isTrue();
+        Result move = apply(new MoveProfile(j, T0));
+        assertThat(move.ok()).isFalse();
+        assertThat(move.message()).contains("is not fenced");
+        assertThat(serverOf("web")).isEqualTo("s1");
+        // Observing "fenced" is not possible; only a confirmed power-off fences.
+        assertThat(apply(new ObserveServer("s1", ServerState.FENCED, "trust me", T0)).ok()).isFalse();
+        assertThat(apply(new ConfirmFence(j, "s1", "power off read back", T0)).ok()).isTrue();
+        assertThat(apply(new MoveProfile(j, T0)).ok()).isTrue();
+        assertThat(serverOf("web")).isEqualTo("s3");
+    }
+
+    @Test
+    void reserveSpare_alreadyReservedByAnotherJob_isRefused() {
+        long a = failoverJob();
+        long b = apply(new CreateJob(JobType.FAILOVER, "db", "s2", "test", "why", T0)).job();
+        assertThat(apply(new ReserveSpare(a, "s3", null, "test", T0)).ok()).isTrue();
+        Result second = apply(new ReserveSpare(b, "s3", null, "test", T0));
+        assertThat(second.ok()).isFalse();
+        assertThat(second.message()).isEqualTo("s3 is reserved by job " + a);
+    }
+
+    @Test
+    void startStep_afterItFinished_isRefused() {
+        long j = failoverJob();
+        assertThat(apply(new StartStep(j, 0, T0)).ok()).isTrue();
+        assertThat(apply(new FinishStep(j, 0, Step.Status.DONE, "ok", T0)).ok()).isTrue();
+        Result again = apply(new StartStep(j, 0, T0));
+        assertThat(again.ok()).isFalse();
+        assertThat(stepStatus(j, 0)).isEqualTo(Step.Status.DONE);
+    }
+
+    @Test
+    void applyConfig_thatWouldOrphanARunningProfile_isRefusedWhole() {
+        long j = failoverJob();
+        apply(new ReserveSpare(j, "s3", null, "test", T0));
+        apply(new ConfirmFence(j, "s1", "off", T0));
+        apply(new MoveProfile(j, T0));
+        apply(new StartStep(j, 0, T0));
+        apply(new FinishStep(j, 0, Step.Status.FAILED, "stop here", T0));
+        DataCenterConfig dc = Fixtures.dataCenter();
+        // Drop s3 from the group's spares while web runs on it.
+        DataCenterConfig next = new DataCenterConfig(dc.name(), dc.enclosures(), dc.servers(),
+                List.of(new GroupSpec("g1", List.of("s1", "s2"), List.of(), null)), dc.profiles());
+        var before = Fixtures.withoutIndex(m.snapshot());
+        Result r = apply(new ApplyConfig(next, "test", T0));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.message()).isEqualTo("profile web runs on s3, which the change removes from group g1 (it would be orphaned)");
+        assertThat(Fixtures.withoutIndex(m.snapshot())).isEqualTo(before);
+    }
+
+    @Test
+    void lock_toAServerItDoesNotRunOn_isRefusedWithWhere() {
+        Result r = apply(new LockProfile("web", "s2", "op", T0));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.message()).contains("runs on s1, not s2");
+    }
+}
