@@ -28,6 +28,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // gRPC (inside Ratis) logs through java.util.logging; keep its INFO chatter off the operator's terminal.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         System.exit(commandLine().execute(args));
     }
 

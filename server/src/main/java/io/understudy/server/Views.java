@@ -21,7 +21,11 @@ final class Views {
 
     static List<Map<String, Object>> servers(ClusterState s, Engine engine) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (ServerSpec spec : s.config().servers()) {
+        // Listed as an operator walks the racks: by enclosure, then bay number.
+        List<ServerSpec> byLocation = s.config().servers().stream().sorted(java.util.Comparator
+                .comparing((ServerSpec x) -> x.parsedLocation().enclosure())
+                .thenComparingInt(x -> bayNumber(x.parsedLocation().bay()))).toList();
+        for (ServerSpec spec : byLocation) {
             ServerRecord r = s.server(spec.id());
             ServerView v = s.view(spec.id());
             Map<String, Object> m = new LinkedHashMap<>();
@@ -47,6 +51,11 @@ final class Views {
         return out;
     }
 
+    private static int bayNumber(String bay) {
+        String digits = bay.replaceAll("\\D", "");
+        return digits.isEmpty() ? 0 : Integer.parseInt(digits);
+    }
+
     static List<Map<String, Object>> groups(ClusterState s) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (GroupSpec g : s.config().groups()) {
@@ -66,7 +75,8 @@ final class Views {
 
     static List<Map<String, Object>> profiles(ClusterState s) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (ProfileSpec p : s.config().profiles()) {
+        for (ProfileSpec p : s.config().profiles().stream().sorted(java.util.Comparator.comparing(ProfileSpec::group)
+                .thenComparingInt(ProfileSpec::priority).thenComparing(ProfileSpec::id)).toList()) {
             ProfileRecord r = s.profile(p.id());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", p.id());

@@ -182,7 +182,9 @@ public final class StateMachine {
         state.profiles.put(p.id(), p.job(id));
         if (target != null) state.servers.put(target, state.servers.get(target).reserved(id));
         prune();
-        return new Result(true, c.type().wire() + " job " + id + " created for profile " + p.id(), id);
+        String what = c.type() == JobType.FAILOVER ? "profile " + p.id() + " leaves " + c.source()
+                : "profile " + p.id() + " returns home to " + target;
+        return new Result(true, what, id);
     }
 
     private Result startStep(StartStep s) {

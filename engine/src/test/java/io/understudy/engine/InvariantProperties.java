@@ -1,0 +1,102 @@
+package io.understudy.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.understudy.model.policy.SpareQualification;
+import io.understudy.sim.Fault;
+import io.understudy.state.Job;
+import io.understudy.state.Step;
+import io.understudy.state.command.Command;
+import io.understudy.state.command.FinishStep;
+import io.understudy.state.command.StartStep;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Random fault schedules against the whole engine on the simulator: faults, repairs, operator failovers and
+ * fallbacks at random times. After every 100 ms of simulated time the invariants of DESIGN.md must hold.
+ */
+class InvariantProperties {
+
+    record Action(int atSecond, String server, String kind) {}
+
+    private static final List<String> SERVERS = List.of("bl-1", "bl-2", "bl-3", "bl-4", "dl-1", "dl-2", "dl-3", "dl-4",
+            "bl-s1", "bl-s2", "dl-s1", "dl-s2");
+    private static final List<String> KINDS = List.of("crash", "hang", "power-loss", "bmc-down", "hw-event", "stuck-power",
+            "repair", "repair", "operator-failover", "operator-fallback");
+
+    @Provide
+    Arbitrary<List<Action>> schedules() {
+        Arbitrary<Action> action = Combinators.combine(Arbitraries.integers().between(0, 240),
+                Arbitraries.of(SERVERS), Arbitraries.of(KINDS)).as(Action::new);
+        return action.list().ofMinSize(1).ofMaxSize(12);
+    }
+
+    @Property(tries = 40)
+    void randomFaults_neverBreakInvariants1to4(@ForAll("schedules") List<Action> schedule) {
+        SimFixture f = new SimFixture().settled();
+        for (int second = 0; second <= 300; second++) {
+            for (Action a : schedule) if (a.atSecond() == second) apply(f, a);
+            for (int i = 0; i < 10; i++) {
+                f.clock.advance(Duration.ofMillis(100));
+                f.assertSplitBrainFree();                               // invariant 1
+                assertReservationsExclusiveAndFitting(f);               // invariant 3
+            }
+        }
+        assertFinishedStepsNeverRestarted(f.store.log());               // invariant 4
+        assertNoMoveBeforeFence(f);                                      // invariant 2
+    }
+
+    private static void apply(SimFixture f, Action a) {
+        switch (a.kind()) {
+            case "repair" -> f.sim.repair(a.server());
+            case "operator-failover" -> f.engine.operations().failover(a.server(), "property");
+            case "operator-fallback" -> f.read(s -> s.profileOn(a.server())).ifPresent(p -> f.engine.operations().fallback(p.id(), "property"));
+            default -> f.fail(a.server(), Fault.parse(a.kind()));
+        }
+    }
+
+    private static void assertReservationsExclusiveAndFitting(SimFixture f) {
+        List<Job> active = f.read(s -> s.activeJobs());
+        Set<String> targets = new HashSet<>();
+        for (Job j : active) {
+            if (j.target() != null) assertThat(targets.add(j.target())).as("spare %s reserved by two jobs", j.target()).isTrue();
+        }
+        f.read(s -> {
+            s.profiles().forEach(p -> {
+                if (p.server() == null) return;
+                var spec = s.config().profile(p.id()).orElseThrow();
+                assertThat(SpareQualification.fit(s.view(p.server()), spec)).as("%s on %s", p.id(), p.server()).isEmpty();
+            });
+            return null;
+        });
+    }
+
+    private static void assertFinishedStepsNeverRestarted(List<Command> log) {
+        Set<String> finished = new HashSet<>();
+        for (Command c : log) {
+            if (c instanceof FinishStep fin && fin.outcome() == Step.Status.DONE) finished.add(fin.job() + "/" + fin.step());
+            if (c instanceof StartStep st) assertThat(finished).as("step restarted after it finished").doesNotContain(st.job() + "/" + st.step());
+        }
+    }
+
+    /** Every failover that moved a profile had its fence step done before the move step started. */
+    private static void assertNoMoveBeforeFence(SimFixture f) {
+        for (Job j : f.jobs()) {
+            if (j.type() != io.understudy.state.JobType.FAILOVER) continue;
+            Step move = j.steps().get(j.stepIndex("move-profile"));
+            if (move.status() != Step.Status.DONE) continue;
+            Step fence = j.steps().get(j.stepIndex("fence"));
+            assertThat(fence.status()).isEqualTo(Step.Status.DONE);
+            assertThat(fence.ended()).isBeforeOrEqualTo(move.started());
+        }
+    }
+}
