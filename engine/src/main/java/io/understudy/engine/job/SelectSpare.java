@@ -1,7 +1,5 @@
 package io.understudy.engine.job;
 
-import io.understudy.drivers.DriverException;
-import io.understudy.drivers.PowerReading;
 import io.understudy.model.ServerState;
 import io.understudy.model.ServerView;
 import io.understudy.model.config.ProfileSpec;
@@ -65,21 +63,11 @@ final class SelectSpare implements JobStep {
     /** The preempted profile's server is powered off and read back off before it takes the new identity. */
     private Outcome stopVictim(StepContext c) {
         String id = c.job().target();
-        var spec = c.server(id);
-        try {
-            PowerReading r = c.drivers().power(spec).read(id, c.call());
-            if (r.power() == PowerReading.Power.OFF) {
-                c.submit(new ObserveServer(id, ServerState.OFF, "powered off to preempt " + c.job().victim(), c.now()));
-                return Outcome.done("spare " + id + " taken from " + c.job().victim() + " (preempted) and confirmed off");
-            }
-            if (c.pastDeadline(c.policy().fenceTimeout())) {
-                return Outcome.failed(AlarmType.FENCE_FAILED, "preempted spare " + id + " still reads on after " + c.elapsed().toSeconds() + " s");
-            }
-            c.drivers().power(spec).powerOff(id, c.call());
-            return Outcome.waitUntil(c.nextPoll(), "powering off " + id + " to preempt " + c.job().victim());
-        } catch (DriverException e) {
-            if (c.pastDeadline(c.policy().fenceTimeout())) return Outcome.failed(AlarmType.FENCE_FAILED, "cannot power off preempted spare " + id + ": " + e.getMessage());
-            return Outcome.waitUntil(c.nextPoll(), "BMC error, retrying: " + e.getMessage());
-        }
+        String victim = c.job().victim();
+        Outcome o = PowerOff.confirm(c, id, "to preempt " + victim, how -> {
+            c.submit(new ObserveServer(id, ServerState.OFF, "powered off to preempt " + victim, c.now()));
+            return Outcome.done("spare " + id + " taken from " + victim + " (preempted); " + how);
+        });
+        return PowerOff.onFailure(o, "the preempted spare cannot be taken");
     }
 }
