@@ -36,9 +36,10 @@ public final class FailoverBench {
         Random random = new Random(42);
         List<Long> detect = new ArrayList<>();
         List<Long> failover = new ArrayList<>();
+        java.util.Map<String, List<Long>> steps = new java.util.LinkedHashMap<>();
         long wallStart = System.nanoTime();
         for (int t = 0; t < trials; t++) {
-            long[] r = trial(random.nextInt(200));
+            long[] r = trial(random.nextInt(200), steps);
             detect.add(r[0]);
             failover.add(r[1]);
         }
@@ -48,7 +49,16 @@ public final class FailoverBench {
         System.out.printf("baseline (failure timeout): %d ms%n", timeout);
         print("detection latency (crash -> failed committed)", detect, timeout);
         print("hot failover (crash -> job verified)", failover, timeout);
+        StringBuilder b = new StringBuilder("median step durations:");
+        steps.forEach((name, ms) -> b.append(' ').append(name).append(' ').append(median(ms)).append(" ms;"));
+        System.out.println(b.substring(0, b.length() - 1));
         System.out.printf("wall time for all trials: %.0f ms (%.1f ms per simulated failover)%n", wallMs, wallMs / trials);
+    }
+
+    private static long median(List<Long> ms) {
+        List<Long> s = new ArrayList<>(ms);
+        Collections.sort(s);
+        return s.get(s.size() / 2);
     }
 
     private static void print(String what, List<Long> ms, long baseline) {
@@ -61,7 +71,7 @@ public final class FailoverBench {
     }
 
     /** One crash of dl-1 after a settled start; returns {detection ms, failover ms}. */
-    static long[] trial(int phaseMs) {
+    static long[] trial(int phaseMs, java.util.Map<String, List<Long>> steps) {
         DataCenterConfig dc = DemoDataCenter.build(4);
         DrivenScheduler clock = new DrivenScheduler();
         LocalStateStore store = new LocalStateStore();
@@ -83,6 +93,9 @@ public final class FailoverBench {
             if (j != null && j.status() == Job.Status.SUCCEEDED) verified = clock.now();
         }
         if (verified == null) throw new IllegalStateException("failover did not complete");
+        Job done = store.read(s -> s.jobs().iterator().next());
+        done.steps().forEach(st -> steps.computeIfAbsent(st.name(), k -> new ArrayList<>())
+                .add(Duration.between(st.started(), st.ended()).toMillis()));
         engine.leadershipLost();
         return new long[] {Duration.between(crash, failed).toMillis(), Duration.between(crash, verified).toMillis()};
     }
