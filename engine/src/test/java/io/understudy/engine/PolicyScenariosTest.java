@@ -197,4 +197,29 @@ class PolicyScenariosTest {
         assertThat(f.stateOf("bl-3")).isEqualTo(ServerState.FENCED);
         assertThat(f.sim.holders("db-3")).containsExactly("bl-s1");
     }
+
+    @Test
+    void spareOutOfOrder_hotSpareCrashes_alarmRaisedAndClearedOnRepair() {
+        SimFixture f = new SimFixture().settled();
+        f.fail("dl-s1", Fault.CRASH);
+        f.run(Duration.ofSeconds(5));
+        assertThat(f.jobs()).isEmpty();
+        assertThat(f.alarm(AlarmType.SPARE_OUT_OF_ORDER, "dl-s1").map(Alarm::text).orElseThrow()).contains("critical health");
+        f.sim.repair("dl-s1");
+        f.run(Duration.ofSeconds(15));
+        assertThat(f.stateOf("dl-s1")).isEqualTo(ServerState.RUNNING);
+        assertThat(f.alarm(AlarmType.SPARE_OUT_OF_ORDER, "dl-s1")).isEmpty();
+    }
+
+    @Test
+    void spareOutOfOrder_coldSpareBmcUnreachable_foundByProbe_andNotChosen() {
+        SimFixture f = new SimFixture().settled();
+        f.fail("bl-s1", Fault.BMC_DOWN);
+        f.run(Duration.ofSeconds(15));
+        assertThat(f.alarm(AlarmType.SPARE_OUT_OF_ORDER, "bl-s1").map(Alarm::text).orElseThrow()).contains("BMC probe failed");
+        f.fail("bl-1", Fault.POWER_LOSS);
+        assertThat(f.runUntil(() -> allEnded(f, 1), Duration.ofMinutes(3))).isTrue();
+        assertThat(f.onlyJob().target()).isEqualTo("bl-s2");
+        assertThat(f.onlyJob().steps().get(3).message()).contains("chose bl-s2");
+    }
 }

@@ -25,6 +25,7 @@ public final class ClusterState {
     final TreeMap<Long, Job> jobs = new TreeMap<>();
     final TreeMap<Long, Alarm> alarms = new TreeMap<>();
     final TreeSet<String> maintenance = new TreeSet<>();
+    final java.util.ArrayDeque<Change> changes = new java.util.ArrayDeque<>();
     long nextJob = 1;
     long nextAlarm = 1;
     long appliedIndex = -1;
@@ -79,6 +80,11 @@ public final class ClusterState {
 
     public Set<String> maintenance() {
         return Set.copyOf(maintenance);
+    }
+
+    /** Who changed what, oldest first (bounded). */
+    public List<Change> changes() {
+        return List.copyOf(changes);
     }
 
     /** The index of the last log entry applied; -1 before any. */
@@ -137,7 +143,7 @@ public final class ClusterState {
     Snapshot snapshot() {
         return new Snapshot(config, List.copyOf(servers.values()), List.copyOf(profiles.values()),
                 List.copyOf(jobs.values()), List.copyOf(alarms.values()), List.copyOf(maintenance), nextJob, nextAlarm,
-                appliedIndex);
+                appliedIndex, List.copyOf(changes));
     }
 
     static ClusterState restore(Snapshot s) {
@@ -151,11 +157,12 @@ public final class ClusterState {
         c.nextJob = s.nextJob();
         c.nextAlarm = s.nextAlarm();
         c.appliedIndex = s.appliedIndex();
+        if (s.changes() != null) c.changes.addAll(s.changes());
         return c;
     }
 
     /** The whole state as plain data, for snapshots and for tests that compare replicas. */
     public record Snapshot(DataCenterConfig config, List<ServerRecord> servers, List<ProfileRecord> profiles,
                            List<Job> jobs, List<Alarm> alarms, List<String> maintenance, long nextJob, long nextAlarm,
-                           long appliedIndex) {}
+                           long appliedIndex, List<Change> changes) {}
 }

@@ -126,6 +126,8 @@ public final class StateMachine {
         state.profiles.keySet().removeIf(id -> next.profile(id).isEmpty());
         next.profiles().forEach(p -> state.profiles.putIfAbsent(p.id(), new ProfileRecord(p.id(), p.home(), null, List.of(), null, "configured")));
         state.maintenance.removeIf(g -> next.group(g).isEmpty());
+        audit(a.at(), a.by(), "applied configuration '" + next.name() + "': " + next.servers().size() + " servers, "
+                + next.groups().size() + " groups, " + next.profiles().size() + " profiles");
         return Result.ok("configuration applied by " + a.by() + ": " + next.servers().size() + " servers, "
                 + next.groups().size() + " groups, " + next.profiles().size() + " profiles");
     }
@@ -307,6 +309,7 @@ public final class StateMachine {
         if (state.config.group(m.group()).isEmpty()) return Result.refused("unknown group '" + m.group() + "'");
         if (m.on()) state.maintenance.add(m.group());
         else state.maintenance.remove(m.group());
+        audit(m.at(), m.by(), "group " + m.group() + " maintenance " + (m.on() ? "on" : "off"));
         return Result.ok("group " + m.group() + " maintenance " + (m.on() ? "on" : "off") + " by " + m.by());
     }
 
@@ -316,6 +319,7 @@ public final class StateMachine {
         if (l.server() == null) {
             if (p.lockedTo() == null) return Result.ok("profile " + p.id() + " is not locked");
             state.profiles.put(p.id(), p.lock(null));
+            audit(l.at(), l.by(), "unlocked " + p.id());
             return Result.ok("profile " + p.id() + " unlocked by " + l.by());
         }
         if (p.activeJob() != null) return Result.refused("profile " + p.id() + " has job " + p.activeJob() + " running");
@@ -324,7 +328,13 @@ public final class StateMachine {
                     + ", not " + l.server() + "; a profile is locked to the server it runs on");
         }
         state.profiles.put(p.id(), p.lock(l.server()));
+        audit(l.at(), l.by(), "locked " + p.id() + " to " + l.server());
         return Result.ok("profile " + p.id() + " locked to " + l.server() + " by " + l.by());
+    }
+
+    private void audit(Instant at, String by, String text) {
+        state.changes.addLast(new Change(at, by, text));
+        while (state.changes.size() > HISTORY) state.changes.removeFirst();
     }
 
     /** Drops the oldest finished jobs and cleared alarms past {@link #HISTORY}; deterministic on every replica. */

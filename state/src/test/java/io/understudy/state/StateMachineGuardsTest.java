@@ -115,4 +115,19 @@ class StateMachineGuardsTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.message()).contains("runs on s1, not s2");
     }
+
+    @Test
+    void applyConfig_validChange_isAppliedAndAudited() {
+        DataCenterConfig dc = Fixtures.dataCenter();
+        var profiles = dc.profiles().stream().map(p -> p.id().equals("db")
+                ? new io.understudy.model.config.ProfileSpec(p.id(), p.group(), p.home(), p.identity(), p.workload(), p.requirements(), 7,
+                        io.understudy.model.config.FallbackMode.AUTOMATIC, p.protection())
+                : p).toList();
+        Result r = apply(new ApplyConfig(new DataCenterConfig(dc.name(), dc.enclosures(), dc.servers(), dc.groups(), profiles), "admin token 'ops'", T0));
+        assertThat(r.ok()).as(r.message()).isTrue();
+        int priority = m.read(s -> s.config().profile("db").orElseThrow().priority());
+        assertThat(priority).isEqualTo(7);
+        List<Change> changes = m.read(s -> s.changes());
+        assertThat(changes.get(changes.size() - 1).by()).isEqualTo("admin token 'ops'");
+    }
 }
