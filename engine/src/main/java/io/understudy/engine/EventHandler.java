@@ -42,15 +42,23 @@ public final class EventHandler {
     }
 
     public void tick() {
-        List<ServerRecord> servers = store.read(s -> List.copyOf(s.servers()));
-        for (ServerRecord r : servers) {
-            if (r.state().isDown()) handleFailed(r);
-            else if (r.state() == ServerState.RUNNING || r.state() == ServerState.OFF) clearRecovered(r);
-        }
+        // One read for the whole round: the down servers, and the subjects of alarms that may need clearing.
+        record Round(List<ServerRecord> down, List<ServerRecord> alarmedUp) {}
+        Round round = store.read(s -> {
+            java.util.Set<String> alarmed = new java.util.HashSet<>();
+            s.openAlarms().stream().filter(a -> a.type() == AlarmType.SPARE_OUT_OF_ORDER || a.type() == AlarmType.SERVER_FAILED)
+                    .forEach(a -> alarmed.add(a.subject()));
+            List<ServerRecord> down = s.servers().stream().filter(r -> r.state().isDown()).toList();
+            List<ServerRecord> up = s.servers().stream().filter(r -> alarmed.contains(r.id())
+                    && (r.state() == ServerState.RUNNING || r.state() == ServerState.OFF)).toList();
+            return new Round(down, up);
+        });
+        round.down().forEach(this::handleFailed);
+        round.alarmedUp().forEach(this::clearRecovered);
     }
 
     static Situation classify(ClusterState s, ServerRecord r) {
-        GroupSpec g = s.config().groupOf(r.id()).orElse(null);
+        GroupSpec g = s.index().groupOf(r.id()).orElse(null);
         Optional<ProfileRecord> p = s.profileOn(r.id());
         if (p.isEmpty()) return g != null && g.spares().contains(r.id()) ? Situation.SPARE_FAILED : Situation.NO_PROFILE;
         if (p.get().activeJob() != null || handledSince(s, p.get().id(), r)) return Situation.ALREADY_HANDLED;

@@ -34,7 +34,7 @@ public final class FallbackWatcher {
     public void tick() {
         List<ProfileRecord> profiles = store.read(s -> List.copyOf(s.profiles()));
         for (ProfileRecord p : profiles) {
-            ProfileSpec spec = store.read(s -> s.config().profile(p.id()).orElse(null));
+            ProfileSpec spec = store.read(s -> s.index().profile(p.id()).orElse(null));
             if (spec == null || p.activeJob() != null) continue;
             boolean away = !Objects.equals(p.server(), spec.home());
             if (!away) {
@@ -43,7 +43,7 @@ public final class FallbackWatcher {
                 }
                 continue;
             }
-            GroupPolicy policy = store.read(s -> s.config().group(spec.group()).map(g -> g.policy()).orElse(null));
+            GroupPolicy policy = store.read(s -> s.index().group(spec.group()).map(g -> g.policy()).orElse(null));
             ServerRecord home = store.read(s -> s.server(spec.home()));
             if (policy == null || home == null) continue;
             var d = FallbackPolicy.decideAutomatic(spec.fallback(), policy, true, p.lockedTo() != null, home.state(),

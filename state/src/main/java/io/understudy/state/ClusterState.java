@@ -1,6 +1,7 @@
 package io.understudy.state;
 
 import io.understudy.model.ServerView;
+import io.understudy.model.config.ConfigIndex;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.model.config.ProfileSpec;
 import io.understudy.model.config.ServerSpec;
@@ -20,6 +21,9 @@ import java.util.TreeSet;
  */
 public final class ClusterState {
     DataCenterConfig config = DataCenterConfig.EMPTY;
+    /** Derived from {@link #config} and {@link #profiles}; rebuilt by the state machine after every change. */
+    private ConfigIndex index = new ConfigIndex(config);
+    private Map<String, String> profileOnServer = Map.of();
     final TreeMap<String, ServerRecord> servers = new TreeMap<>();
     final TreeMap<String, ProfileRecord> profiles = new TreeMap<>();
     final TreeMap<Long, Job> jobs = new TreeMap<>();
@@ -32,6 +36,20 @@ public final class ClusterState {
 
     public DataCenterConfig config() {
         return config;
+    }
+
+    /** Lookups by id into the configuration. */
+    public ConfigIndex index() {
+        return index;
+    }
+
+    void reindex(boolean configChanged) {
+        if (configChanged) index = new ConfigIndex(config);
+        Map<String, String> on = new java.util.HashMap<>();
+        profiles.values().forEach(p -> {
+            if (p.server() != null) on.put(p.server(), p.id());
+        });
+        profileOnServer = on;
     }
 
     public Collection<ServerRecord> servers() {
@@ -94,15 +112,15 @@ public final class ClusterState {
 
     /** The profile whose identity this server holds, if any. */
     public Optional<ProfileRecord> profileOn(String serverId) {
-        return profiles.values().stream().filter(p -> Objects.equals(p.server(), serverId)).findFirst();
+        String id = profileOnServer.get(serverId);
+        return id == null ? Optional.empty() : Optional.ofNullable(profiles.get(id));
     }
 
     public ServerView view(String serverId) {
-        ServerSpec spec = config.server(serverId).orElseThrow();
+        ServerSpec spec = index.server(serverId).orElseThrow();
         ServerRecord r = servers.get(serverId);
-        String group = config.groupOf(serverId).map(g -> g.id()).orElse(null);
-        return new ServerView(spec, group, r.state(), profileOn(serverId).map(ProfileRecord::id).orElse(null),
-                config.isSpare(serverId), r.reservedBy());
+        String group = index.groupOf(serverId).map(g -> g.id()).orElse(null);
+        return new ServerView(spec, group, r.state(), profileOnServer.get(serverId), index.isSpare(serverId), r.reservedBy());
     }
 
     public List<ServerView> views() {
@@ -130,7 +148,7 @@ public final class ClusterState {
         }
         for (ProfileRecord p : profiles.values()) {
             if (p.server() == null) continue;
-            ProfileSpec spec = config.profile(p.id()).orElse(null);
+            ProfileSpec spec = index.profile(p.id()).orElse(null);
             if (spec == null) continue;
             if (key.equals(spec.identity().hostname())
                     || spec.identity().addresses().stream().anyMatch(a -> a.replaceAll("/.*", "").equals(key))) {
@@ -158,6 +176,7 @@ public final class ClusterState {
         c.nextAlarm = s.nextAlarm();
         c.appliedIndex = s.appliedIndex();
         if (s.changes() != null) c.changes.addAll(s.changes());
+        c.reindex(true);
         return c;
     }
 

@@ -52,7 +52,9 @@ public final class StateMachine {
     public Result apply(Command command, long index) {
         lock.writeLock().lock();
         try {
+            DataCenterConfig before = state.config;
             Result r = dispatch(command);
+            state.reindex(before != state.config);
             state.appliedIndex = Math.max(state.appliedIndex, index);
             return r;
         } finally {
@@ -98,12 +100,12 @@ public final class StateMachine {
         }
         for (ProfileRecord p : state.profiles.values()) {
             ProfileSpec spec = next.profile(p.id()).orElse(null);
-            if (p.activeJob() != null && (spec == null || !spec.group().equals(state.config.profile(p.id()).map(ProfileSpec::group).orElse(null)))) {
+            if (p.activeJob() != null && (spec == null || !spec.group().equals(state.index().profile(p.id()).map(ProfileSpec::group).orElse(null)))) {
                 return Result.refused("profile " + p.id() + " has job " + p.activeJob() + " running; wait for it to end");
             }
             if (p.server() == null) continue;
             if (spec == null) {
-                if (!Objects.equals(p.server(), state.config.profile(p.id()).map(ProfileSpec::home).orElse(null))) {
+                if (!Objects.equals(p.server(), state.index().profile(p.id()).map(ProfileSpec::home).orElse(null))) {
                     return Result.refused("profile " + p.id() + " runs on spare " + p.server() + "; fall it back before removing it");
                 }
                 continue;
@@ -153,7 +155,7 @@ public final class StateMachine {
 
     private Result createJob(CreateJob c) {
         ProfileRecord p = state.profiles.get(c.profile());
-        ProfileSpec spec = state.config.profile(c.profile()).orElse(null);
+        ProfileSpec spec = state.index().profile(c.profile()).orElse(null);
         if (p == null || spec == null) return Result.refused("unknown profile '" + c.profile() + "'");
         if (p.activeJob() != null) return Result.refused("profile " + p.id() + " already has job " + p.activeJob() + " running");
         if (p.lockedTo() != null) return Result.refused("profile " + p.id() + " is locked to " + p.lockedTo() + "; unlock it first");
@@ -231,10 +233,10 @@ public final class StateMachine {
             return j.target().equals(r.spare()) ? Result.ok("already reserved") : Result.refused("job " + j.id() + " already holds " + j.target());
         }
         ServerRecord s = state.servers.get(r.spare());
-        GroupSpec g = state.config.group(j.group()).orElse(null);
+        GroupSpec g = state.index().group(j.group()).orElse(null);
         if (s == null || g == null || !g.spares().contains(r.spare())) return Result.refused(r.spare() + " is not a spare of group " + j.group());
         if (s.reservedBy() != null) return Result.refused(r.spare() + " is reserved by job " + s.reservedBy());
-        ProfileSpec mine = state.config.profile(j.profile()).orElseThrow();
+        ProfileSpec mine = state.index().profile(j.profile()).orElseThrow();
         if (SpareQualification.fit(state.view(r.spare()), mine).isPresent()) {
             return Result.refused(r.spare() + " does not fit " + mine.id() + ": " + SpareQualification.fit(state.view(r.spare()), mine).get());
         }
@@ -243,7 +245,7 @@ public final class StateMachine {
         if (r.victim() != null) {
             if (holder.isEmpty() || !holder.get().id().equals(r.victim())) return Result.refused(r.spare() + " does not run " + r.victim());
             ProfileRecord v = holder.get();
-            ProfileSpec vs = state.config.profile(v.id()).orElseThrow();
+            ProfileSpec vs = state.index().profile(v.id()).orElseThrow();
             if (vs.priority() <= mine.priority()) return Result.refused(v.id() + " has priority " + vs.priority() + ", not worse than " + mine.priority());
             if (v.activeJob() != null || v.lockedTo() != null) return Result.refused(v.id() + " is busy or locked");
             state.profiles.put(v.id(), v.onServer(null, "preempted by " + mine.id() + " (job " + j.id() + ")"));
@@ -306,7 +308,7 @@ public final class StateMachine {
     }
 
     private Result maintenance(SetMaintenance m) {
-        if (state.config.group(m.group()).isEmpty()) return Result.refused("unknown group '" + m.group() + "'");
+        if (state.index().group(m.group()).isEmpty()) return Result.refused("unknown group '" + m.group() + "'");
         if (m.on()) state.maintenance.add(m.group());
         else state.maintenance.remove(m.group());
         audit(m.at(), m.by(), "group " + m.group() + " maintenance " + (m.on() ? "on" : "off"));

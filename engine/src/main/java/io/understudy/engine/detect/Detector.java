@@ -87,14 +87,16 @@ public final class Detector implements AgentListener {
         lastTick = now;
         drainHardwareEvents(now);
         List<Suspect> suspects = new ArrayList<>();
-        List<ServerRecord> records = store.read(s -> List.copyOf(s.servers()));
+        List<Watched> watched = store.read(s -> s.servers().stream()
+                .map(r -> new Watched(r, s.index().server(r.id()).orElse(null), s.index().groupOf(r.id()).map(g -> g.policy()).orElse(null)))
+                .filter(w -> w.spec() != null && w.policy() != null).toList());
         int expected = 0;
         int late = 0;
         Duration slowest = Duration.ZERO;
-        for (ServerRecord r : records) {
-            ServerSpec spec = store.read(s -> s.config().server(r.id()).orElse(null));
-            GroupPolicy policy = store.read(s -> s.config().groupOf(r.id()).map(g -> g.policy()).orElse(null));
-            if (spec == null || policy == null) continue;
+        for (Watched w : watched) {
+            ServerRecord r = w.record();
+            ServerSpec spec = w.spec();
+            GroupPolicy policy = w.policy();
             Instant seen = lastSeen.get(r.id());
             // Only a heartbeat newer than the state counts as news: the last beat of a server we just fenced does not.
             boolean heartbeating = seen != null && seen.isAfter(r.since()) && !now.isAfter(seen.plus(policy.failureTimeout()));
@@ -123,6 +125,8 @@ public final class Detector implements AgentListener {
         }
         if (!paused) convict(suspects, expected, late, slowest, now);
     }
+
+    private record Watched(ServerRecord record, ServerSpec spec, GroupPolicy policy) {}
 
     private record Suspect(ServerSpec spec, Instant lastSeen, Instant silentSince) {}
 
@@ -168,7 +172,7 @@ public final class Detector implements AgentListener {
     }
 
     private boolean isIdleSpare(String server) {
-        return store.read(s -> s.config().isSpare(server) && s.profileOn(server).isEmpty());
+        return store.read(s -> s.index().isSpare(server) && s.profileOn(server).isEmpty());
     }
 
     private Verdict ask(ServerSpec spec) {

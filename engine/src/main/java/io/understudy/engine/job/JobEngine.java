@@ -85,7 +85,7 @@ public final class JobEngine {
     public void tick() {
         Instant now = scheduler.now();
         List<Job> jobs = store.read(s -> s.activeJobs().stream()
-                .sorted(Comparator.comparingInt((Job j) -> s.config().profile(j.profile()).map(ProfileSpec::priority).orElse(0))
+                .sorted(Comparator.comparingInt((Job j) -> s.index().profile(j.profile()).map(ProfileSpec::priority).orElse(0))
                         .thenComparingLong(Job::id))
                 .toList());
         for (Job job : jobs) {

@@ -65,15 +65,15 @@ public final class StepContext {
     }
 
     public ProfileSpec profile() {
-        return read(s -> s.config().profile(job.profile()).orElseThrow());
+        return read(s -> s.index().profile(job.profile()).orElseThrow());
     }
 
     public ServerSpec server(String id) {
-        return read(s -> s.config().server(id).orElseThrow());
+        return read(s -> s.index().server(id).orElseThrow());
     }
 
     public GroupPolicy policy() {
-        return read(s -> s.config().group(job.group()).map(g -> g.policy()).orElseThrow());
+        return read(s -> s.index().group(job.group()).map(g -> g.policy()).orElseThrow());
     }
 
     public ProtectionLevel level() {
