@@ -146,17 +146,21 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
     private void powerDown(SimServer s) {
         s.generation++;
         s.powered = false;
+        s.poweringOn = false;
         s.booted = false;
         s.active = null;
         s.workloadRunning = false;
     }
 
     private void startPowerOn(SimServer s) {
+        if (s.poweringOn) return;
+        s.poweringOn = true;
         long gen = ++s.generation;
         scheduler.schedule(timings.powerOn(), () -> {
             synchronized (this) {
                 if (s.generation != gen) return;
                 s.powered = true;
+                s.poweringOn = false;
             }
             scheduler.schedule(timings.boot(), () -> booted(s, gen));
         });

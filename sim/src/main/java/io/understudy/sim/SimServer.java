@@ -10,6 +10,8 @@ final class SimServer {
     final ServerSpec spec;
     final Duration heartbeatInterval;
     boolean powered;
+    /** A power-on is under way: pressing the button again does nothing, as on a real BMC. */
+    boolean poweringOn;
     boolean booted;
     /** The profile whose identity the bay carries (applied at boot, like a blade server profile). */
     String assigned;

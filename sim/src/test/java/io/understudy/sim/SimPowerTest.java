@@ -1,0 +1,36 @@
+package io.understudy.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.understudy.drivers.CallContext;
+import io.understudy.drivers.PowerReading;
+import io.understudy.testkit.DrivenScheduler;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SimPowerTest {
+
+    /** Regression: a power-on ordered again while the first was under way restarted it, so the server never came on. */
+    @Test
+    void powerOn_repeatedWhilePoweringOn_stillPowersOnAfterTheDelay() throws Exception {
+        DrivenScheduler clock = new DrivenScheduler();
+        SimDataCenter sim = new SimDataCenter(DemoDataCenter.build(2), clock, SimTimings.DEFAULTS);
+        CallContext ctx = CallContext.probe(1);
+        assertThat(sim.read("bl-s1", ctx).power()).isEqualTo(PowerReading.Power.OFF);
+        for (int i = 0; i < 5; i++) {
+            sim.powerOn("bl-s1", ctx);
+            clock.advance(Duration.ofMillis(200));
+        }
+        assertThat(sim.read("bl-s1", ctx).power()).isEqualTo(PowerReading.Power.ON);
+    }
+
+    @Test
+    void powerOff_withStuckPower_neverReadsOff() throws Exception {
+        DrivenScheduler clock = new DrivenScheduler();
+        SimDataCenter sim = new SimDataCenter(DemoDataCenter.build(2), clock, SimTimings.DEFAULTS);
+        sim.inject("dl-1", Fault.STUCK_POWER);
+        sim.powerOff("dl-1", CallContext.probe(1));
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(sim.read("dl-1", CallContext.probe(1)).power()).isEqualTo(PowerReading.Power.ON);
+    }
+}
