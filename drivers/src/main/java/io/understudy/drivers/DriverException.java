@@ -6,7 +6,10 @@ public class DriverException extends Exception {
     public enum Kind {
         /** The BMC or agent did not answer. */
         UNREACHABLE,
-        /** It answered but refused our credentials. */
+        /**
+         * It answered but refused our credentials, no credentials could be read, or its TLS certificate did not
+         * match the one we trust (we refuse it): retrying does not help.
+         */
         AUTH,
         /** It did not finish within the call's timeout. */
         TIMEOUT,

@@ -3,15 +3,23 @@ package io.understudy.drivers;
 /**
  * Power control and fencing through a server's BMC.
  *
- * <p>Contract for every implementation (the contract test suite checks it):
+ * <p>Contract for every implementation (the contract test suite {@code PowerDriverContract} checks it against the
+ * simulator, Redfish, IPMI and fence agents):
  * <ul>
+ *   <li><b>Atomicity.</b> Each call is one order to the BMC (or one read); a call that throws may or may not have
+ *       reached the BMC, so callers repeat it rather than assume either way.</li>
  *   <li>{@link #powerOff} is a hard power-off ("press and hold"); it returns once the BMC accepted the order and
- *       does not wait for the server to be off. It is idempotent: ordering an off server off succeeds.</li>
+ *       need not wait for the server to be off. It is idempotent: ordering an off server off succeeds.</li>
  *   <li>Nothing counts as fenced until {@link #read} returns {@code OFF}: a BMC that accepts an order and does
- *       nothing must not fence anything. Callers read back; drivers never report "off" they have not read.</li>
+ *       nothing must not fence anything. Callers read back; drivers never report "off" they have not read, and a
+ *       state in transition ("powering off") reads {@code ON}.</li>
  *   <li>{@link #powerOn} is idempotent likewise.</li>
- *   <li>Each call is bounded by the driver's own timeout and throws {@link DriverException} with a kind that tells
- *       unreachable, wrong credentials and timeout apart. Credentials never appear in messages or logs.</li>
+ *   <li><b>Timeouts.</b> Each call is bounded by the driver's own timeout (the BMC's {@code timeout} setting,
+ *       retries included) and never blocks longer.</li>
+ *   <li><b>Errors</b> are {@link DriverException}s whose kind tells apart a BMC that does not answer
+ *       ({@code UNREACHABLE}), refused credentials or an untrusted certificate ({@code AUTH}), a call that ran out
+ *       of time ({@code TIMEOUT}), an order the BMC refused ({@code REFUSED}) and any other error
+ *       ({@code FAILED}). understudy never puts credentials in messages, logs or command lines.</li>
  * </ul>
  */
 public interface PowerDriver {
@@ -20,4 +28,17 @@ public interface PowerDriver {
     void powerOn(String server, CallContext ctx) throws DriverException;
 
     PowerReading read(String server, CallContext ctx) throws DriverException;
+
+    /**
+     * Tries the BMC stage by stage — reach it, log in, read the power state — and says which stage failed and why.
+     * Changes nothing. Drivers that cannot tell the stages apart report what they can.
+     */
+    default BmcCheck check(String server, CallContext ctx) {
+        try {
+            PowerReading r = read(server, ctx);
+            return new BmcCheck(java.util.List.of(BmcCheck.Stage.ok("read power state", BmcCheck.describe(r))));
+        } catch (DriverException e) {
+            return new BmcCheck(java.util.List.of(BmcCheck.Stage.failed("read power state", e)));
+        }
+    }
 }

@@ -3,10 +3,13 @@ package io.understudy.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseHandler;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.understudy.engine.Engine;
 import io.understudy.engine.Operations;
 import io.understudy.model.config.DataCenterConfig;
+import io.understudy.model.time.Scheduler;
 import io.understudy.sim.Fault;
 import io.understudy.sim.SimDataCenter;
 import io.understudy.state.ClusterState;
@@ -25,15 +28,21 @@ import java.util.Map;
  * Every error is a JSON body naming what was wrong.
  */
 public final class Api {
+    /** The page's session cookie: it holds the token, as EventSource cannot send an Authorization header. */
+    static final String COOKIE = "understudy_token";
+
     private final StateStore store;
     private final Engine engine;
     private final SimDataCenter sim;
     private final Tokens tokens;
     private final Metrics metrics;
     private final String node;
+    private final EventStream events;
     private Javalin app;
 
-    public Api(StateStore store, Engine engine, SimDataCenter sim, Tokens tokens, Metrics metrics, String node) {
+    /** @param clock the scheduler's clock, which the demo speeds up; the page measures step durations against it */
+    public Api(StateStore store, Engine engine, SimDataCenter sim, Tokens tokens, Metrics metrics, String node, Scheduler clock) {
+        this.events = new EventStream(new PageView(store, engine, sim, clock, node));
         this.store = store;
         this.engine = engine;
         this.sim = sim;
@@ -46,6 +55,8 @@ public final class Api {
         app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            // The web page: every script, style and icon is in the jar, nothing is fetched from elsewhere.
+            cfg.staticFiles.add("/web", Location.CLASSPATH);
         });
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.field));
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), null));
@@ -53,6 +64,26 @@ public final class Api {
         app.exception(Exception.class, (e, ctx) -> error(ctx, 500, e.toString(), null));
         app.error(404, ctx -> {
             if (ctx.result() == null) error(ctx, 404, "no such path " + ctx.path(), null);
+        });
+        app.post("/api/v1/login", ctx -> {
+            JsonNode token = body(ctx).get("token");
+            if (token == null || token.asText().isBlank()) throw ApiError.bad("token", "expected {\"token\": TOKEN}");
+            Tokens.Token t = tokens.find(token.asText().trim()).orElseThrow(() -> new ApiError(401, "unknown token", "token"));
+            ctx.header("Set-Cookie", COOKIE + "=" + t.token() + "; Path=/; HttpOnly; SameSite=Strict");
+            ctx.json(whoami(t));
+        });
+        app.post("/api/v1/logout", ctx -> {
+            ctx.header("Set-Cookie", COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+            ctx.json(Map.of("message", "logged out"));
+        });
+        app.get("/api/v1/whoami", ctx -> ctx.json(whoami(token(ctx))));
+        SseHandler sse = new SseHandler(events::add);
+        app.get("/api/v1/events", ctx -> {
+            role(ctx, Tokens.Role.VIEWER);
+            if (!"text/event-stream".equals(ctx.header("Accept"))) {
+                throw new ApiError(406, "this is a server-sent event stream: ask with Accept: text/event-stream", "Accept");
+            }
+            sse.handle(ctx);
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         app.get("/api/v1/servers", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, s -> Views.servers(s, engine))));
@@ -147,6 +178,7 @@ public final class Api {
     }
 
     public void stop() {
+        events.close();
         if (app != null) app.stop();
     }
 
@@ -161,12 +193,24 @@ public final class Api {
         return store.read(f);
     }
 
-    /** Checks the bearer token and its role; answers the name recorded as who started a job or change. */
-    private String role(Context ctx, Tokens.Role needed) {
+    /** The caller's token: the bearer header, or else the page's session cookie. */
+    private Tokens.Token token(Context ctx) {
         String header = ctx.header("Authorization");
         String bearer = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
-        Tokens.Token t = tokens.find(bearer).orElseThrow(() -> new ApiError(401, bearer == null
-                ? "missing bearer token (Authorization: Bearer TOKEN)" : "unknown token", "token"));
+        String presented = bearer != null ? bearer : ctx.cookie(COOKIE);
+        if (presented != null && presented.isEmpty()) presented = null;
+        String given = presented;
+        return tokens.find(given).orElseThrow(() -> new ApiError(401, given == null
+                ? "missing bearer token (Authorization: Bearer TOKEN) or login cookie" : "unknown token", "token"));
+    }
+
+    private static Map<String, String> whoami(Tokens.Token t) {
+        return Map.of("name", t.name(), "role", t.role().name().toLowerCase());
+    }
+
+    /** Checks the token and its role; answers the name recorded as who started a job or change. */
+    private String role(Context ctx, Tokens.Role needed) {
+        Tokens.Token t = token(ctx);
         if (t.role().compareTo(needed) < 0) {
             throw new ApiError(403, "token '" + t.name() + "' has role " + t.role().name().toLowerCase() + "; this needs " + needed.name().toLowerCase(), "token");
         }

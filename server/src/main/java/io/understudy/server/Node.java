@@ -66,10 +66,10 @@ public final class Node implements AutoCloseable {
             sim = new SimDataCenter(config, scheduler, settings.timings());
             sim.adopt(placement(), poweredOff());
             Metrics metrics = new Metrics(store);
-            engine = new Engine(store, new Drivers(Map.of("sim", sim), sim, sim), scheduler, EngineSettings.DEFAULTS, steps, metrics);
+            engine = new Engine(store, io.understudy.drivers.DriverFactory.forConfig(() -> store.read(ClusterState::config), sim), scheduler, EngineSettings.DEFAULTS, steps, metrics);
             sim.addListener(engine.detector());
             sim.start();
-            api = new Api(store, engine, sim, tokens, metrics, "n1");
+            api = new Api(store, engine, sim, tokens, metrics, "n1", scheduler);
             api.start(settings.bind(), settings.httpPort());
         } catch (RuntimeException e) {
             store.close();

@@ -12,6 +12,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,5 +128,125 @@ class ApiTest {
         Answer a = call("GET", "/metrics", null, null);
         assertThat(a.status()).isEqualTo(200);
         assertThat(a.text()).contains("understudy_jobs_running{type=\"failover\"}").contains("understudy_alarms_open");
+    }
+
+    // ---- the web page's session and live events ----------------------------------------------------------------
+
+    HttpResponse<String> raw(String method, String path, String cookie, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path)).timeout(Duration.ofSeconds(10));
+        if (cookie != null) b.header("Cookie", cookie);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String loginCookie(Tokens.Role role) throws Exception {
+        HttpResponse<String> r = raw("POST", "/api/v1/login", null, "{\"token\":\"" + node.tokens().first(role).token() + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return r.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    }
+
+    @Test
+    void login_knownToken_setsHttpOnlySameSiteCookie_andAnswersRole() throws Exception {
+        HttpResponse<String> r = raw("POST", "/api/v1/login", null, "{\"token\":\"" + node.tokens().first(Tokens.Role.OPERATOR).token() + "\"}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(r.body()).get("role").asText()).isEqualTo("operator");
+        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith(Api.COOKIE + "=").contains("HttpOnly").contains("SameSite=Strict").contains("Path=/");
+    }
+
+    @Test
+    void login_unknownOrMissingToken_is401or400_andSetsNoCookie() throws Exception {
+        HttpResponse<String> bad = raw("POST", "/api/v1/login", null, "{\"token\":\"nope\"}");
+        assertThat(bad.statusCode()).isEqualTo(401);
+        assertThat(bad.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(Json.MAPPER.readTree(bad.body()).get("error").asText()).isEqualTo("unknown token");
+        assertThat(raw("POST", "/api/v1/login", null, "{}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void whoami_withCookie_answersNameAndRole_andCookieAuthorizesReadsButNotAdminWrites() throws Exception {
+        String cookie = loginCookie(Tokens.Role.VIEWER);
+        JsonNode me = Json.MAPPER.readTree(raw("GET", "/api/v1/whoami", cookie, null).body());
+        assertThat(me.get("name").asText()).isEqualTo("viewer");
+        assertThat(me.get("role").asText()).isEqualTo("viewer");
+        assertThat(raw("GET", "/api/v1/servers", cookie, null).statusCode()).isEqualTo(200);
+        assertThat(raw("POST", "/api/v1/failover", cookie, "{\"server\":\"dl-1\"}").statusCode()).isEqualTo(403);
+        assertThat(raw("GET", "/api/v1/whoami", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void logout_clearsTheCookie() throws Exception {
+        HttpResponse<String> r = raw("POST", "/api/v1/logout", loginCookie(Tokens.Role.ADMIN), null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Set-Cookie").orElseThrow()).startsWith(Api.COOKIE + "=;").contains("Max-Age=0");
+    }
+
+    @Test
+    void page_isServedFromTheJar() throws Exception {
+        HttpResponse<String> index = raw("GET", "/", null, null);
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.body()).contains("<script type=\"module\" src=\"js/main.js\">").doesNotContain("http://").doesNotContain("https://");
+        assertThat(raw("GET", "/js/main.js", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void events_withoutStreamAccept_is406_andWithoutLogin_is401() throws Exception {
+        HttpResponse<String> plain = raw("GET", "/api/v1/events", loginCookie(Tokens.Role.VIEWER), null);
+        assertThat(plain.statusCode()).isEqualTo(406);
+        assertThat(Json.MAPPER.readTree(plain.body()).get("field").asText()).isEqualTo("Accept");
+        assertThat(raw("GET", "/api/v1/events", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void events_firstEventIsTheWholeView_andAChangeIsPushed() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/api/v1/events"))
+                .header("Accept", "text/event-stream").header("Cookie", loginCookie(Tokens.Role.VIEWER)).build();
+        HttpResponse<Stream<String>> r = http.sendAsync(req, HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        var lines = r.body().iterator();
+        try {
+            JsonNode first = nextView(lines);
+            assertThat(first.get("servers").size()).isEqualTo(16);
+            assertThat(first.get("enclosures").size()).isEqualTo(2);
+            for (String part : List.of("groups", "profiles", "jobs", "alarms", "sim", "now", "cluster")) assertThat(first.has(part)).as(part).isTrue();
+            assertThat(call("POST", "/api/v1/groups/cold/maintenance", Tokens.Role.ADMIN, "{\"on\":true}").status()).isEqualTo(200);
+            try {
+                JsonNode pushed = nextView(lines);
+                for (int i = 0; i < 20 && !maintenance(pushed, "cold"); i++) pushed = nextView(lines);
+                assertThat(maintenance(pushed, "cold")).as("a view with cold in maintenance was pushed").isTrue();
+            } finally {
+                call("POST", "/api/v1/groups/cold/maintenance", Tokens.Role.ADMIN, "{\"on\":false}");
+            }
+        } finally {
+            r.body().close();
+        }
+    }
+
+    private static boolean maintenance(JsonNode view, String group) {
+        for (JsonNode g : view.get("groups")) if (g.get("id").asText().equals(group)) return g.get("maintenance").asBoolean();
+        return false;
+    }
+
+    /** Reads lines up to the next complete "view" event, bounded in time so a silent stream fails the test. */
+    private static JsonNode nextView(java.util.Iterator<String> lines) throws Exception {
+        CompletableFuture<JsonNode> f = CompletableFuture.supplyAsync(() -> {
+            List<String> data = new ArrayList<>();
+            String event = null;
+            while (lines.hasNext()) {
+                String line = lines.next();
+                if (line.startsWith("event:")) event = line.substring(6).trim();
+                else if (line.startsWith("data:")) data.add(line.substring(5).trim());
+                else if (line.isEmpty() && "view".equals(event) && !data.isEmpty()) {
+                    try {
+                        return Json.MAPPER.readTree(String.join("\n", data));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            throw new IllegalStateException("event stream ended");
+        });
+        return f.get(10, TimeUnit.SECONDS);
     }
 }

@@ -40,20 +40,20 @@ public final class DemoDataCenter {
         List<String> hotRegular = new ArrayList<>();
         for (int b = 1; b <= regularsPerGroup; b++) {
             String c = "bl-" + b;
-            servers.add(new ServerSpec(c, "enc1/bay" + b, "bl" + b + ".mgmt", "198.18.0." + (10 + b), "BL460c",
+            servers.add(new ServerSpec(c, "enc1/bay" + b, "bl" + b + ".mgmt", address(regularsPerGroup, 0, 10, b), "BL460c",
                     b % 2 == 0 ? "G10" : "G9", 16, 128, new Bmc("sim", "sim://enc1/bay" + b)));
             coldRegular.add(c);
             String h = "dl-" + b;
-            servers.add(new ServerSpec(h, "enc2/bay" + b, "dl" + b + ".mgmt", "198.18.0." + (40 + b), "DL360",
+            servers.add(new ServerSpec(h, "enc2/bay" + b, "dl" + b + ".mgmt", address(regularsPerGroup, 1, 40, b), "DL360",
                     "Gen10", 24, 192, new Bmc("sim", "sim://enc2/bay" + b)));
             hotRegular.add(h);
             profiles.add(new ProfileSpec("db-" + b, "cold", c,
-                    new Identity("db" + b, List.of("198.18.1." + (10 + b) + "/24"), List.of(mac(1, b)),
+                    new Identity("db" + b, List.of(alias(regularsPerGroup, 1, b)), List.of(mac(1, b)),
                             List.of(new FcPort("fc0", wwn(1, b), wwn(2, b), true))),
                     new Workload("postgres", null, null, null), new Requirements("BL460c", 16, 96),
                     b, FallbackMode.MANUAL, null));
             profiles.add(new ProfileSpec("web-" + b, "hot", h,
-                    new Identity("web" + b, List.of("198.18.2." + (10 + b) + "/24"), List.of(mac(2, b)), List.of()),
+                    new Identity("web" + b, List.of(alias(regularsPerGroup, 2, b)), List.of(mac(2, b)), List.of()),
                     new Workload("nginx", null, null, null), new Requirements("DL360", 16, 64),
                     10 + b, FallbackMode.AUTOMATIC, null));
         }
@@ -78,11 +78,26 @@ public final class DemoDataCenter {
         return new ServerSpec(id, loc, n + ".mgmt", null, model, gen, cores, mem, new Bmc("sim", "sim://" + loc));
     }
 
+    /** Up to 30 regulars per group the classic addresses (198.18.0.11, ...); beyond, each block gets its own /24s. */
+    private static String address(int regulars, int block, int base, int b) {
+        return regulars <= 30 ? "198.18.0." + (base + b) : wide(block, b);
+    }
+
+    private static String alias(int regulars, int group, int b) {
+        return (regulars <= 30 ? "198.18." + group + "." + (10 + b) : wide(group + 1, b)) + "/24";
+    }
+
+    /** 198.18.0.0/15 in blocks of eight /24s, so a fleet of thousands gets distinct, valid addresses. */
+    private static String wide(int block, int b) {
+        int n = b - 1;
+        return "198.18." + (16 + block * 8 + n / 250) + "." + (n % 250 + 1);
+    }
+
     private static String mac(int group, int b) {
-        return String.format("02:00:00:00:%02x:%02x", group, b);
+        return String.format("02:00:00:%02x:%02x:%02x", b >> 8, group, b & 0xff);
     }
 
     private static String wwn(int kind, int b) {
-        return String.format("50:01:43:80:%02x:00:00:%02x", kind, b);
+        return String.format("50:01:43:80:%02x:00:%02x:%02x", kind, b >> 8, b & 0xff);
     }
 }

@@ -31,9 +31,11 @@ final class UnderstudyProcess {
     }
 
     /** Starts {@code understudy demo} and waits (bounded) until it says it runs. */
-    void startDemo(double speed) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(java(), "-jar", JAR.toString(), "demo", "--port", String.valueOf(port),
-                "--data-dir", dataDir.toString(), "--speed", String.valueOf(speed));
+    void startDemo(double speed, String... extra) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString(), "demo", "--port", String.valueOf(port),
+                "--data-dir", dataDir.toString(), "--speed", String.valueOf(speed)));
+        cmd.addAll(List.of(extra));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HOME", home.toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
@@ -52,6 +54,18 @@ final class UnderstudyProcess {
             }
         }
         throw new IllegalStateException("demo did not start: " + String.join("\n", seen));
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The token of the first entry with this role ("admin", "operator", "viewer") in the demo's tokens.json. */
+    String token(String role) throws IOException {
+        for (JsonNode t : Json.MAPPER.readTree(dataDir.resolve("tokens.json").toFile())) {
+            if (t.get("role").asText().equalsIgnoreCase(role)) return t.get("token").asText();
+        }
+        throw new IllegalStateException("no " + role + " token in " + dataDir.resolve("tokens.json"));
     }
 
     /** kill -9: no shutdown hook, no flush. */

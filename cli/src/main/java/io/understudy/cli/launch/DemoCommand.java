@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code understudy demo}: the server on an embedded simulated data center of two enclosures. */
 @Command(name = "demo", description = "Run understudy on an embedded simulated data center (2 enclosures x 8 bays, a cold and a hot group).")
@@ -12,10 +13,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     ServeOptions options;
 
+    /** Hidden: a bigger fleet for measuring the page and the engine (N regulars per group, 2N + 4 servers). */
+    @Option(names = "--regulars-per-group", hidden = true, defaultValue = "6")
+    int regularsPerGroup;
+
     @Override
     public Integer call() throws Exception {
         if (options.speed == 0) options.speed = 10;
         Path dir = options.dataDir != null ? options.dataDir : Path.of(System.getProperty("user.home"), ".local", "share", "understudy", "demo");
-        return Serve.run(options, dir, DemoDataCenter.build(), true);
+        if (regularsPerGroup < 1) {
+            System.err.println("error: --regulars-per-group: expected a positive number, got " + regularsPerGroup);
+            return 2;
+        }
+        return Serve.run(options, dir, DemoDataCenter.build(regularsPerGroup), true);
     }
 }

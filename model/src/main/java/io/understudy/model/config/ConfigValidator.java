@@ -40,6 +40,7 @@ public final class ConfigValidator {
             else models.add(s.model());
             if (s.cores() <= 0) errors.add(new ConfigError(at + ".cores", "expected a positive number of cores"));
             if (s.memoryGib() <= 0) errors.add(new ConfigError(at + ".memoryGib", "expected a positive memory size in GiB"));
+            bmc(errors, at + ".bmc", s.bmc());
             try {
                 Location loc = s.parsedLocation();
                 Enclosure e = enclosures.get(loc.enclosure());
@@ -110,6 +111,11 @@ public final class ConfigValidator {
             }
         }
         return errors;
+    }
+
+    /** The BMC's driver settings; the rules live beside the fields in {@link Bmc#problems}. */
+    private static void bmc(List<ConfigError> errors, String at, Bmc bmc) {
+        errors.addAll(bmc.problems(at));
     }
 
     private static void member(List<ConfigError> errors, String at, List<String> ids, String group,

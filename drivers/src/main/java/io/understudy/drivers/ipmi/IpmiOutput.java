@@ -1,0 +1,79 @@
+package io.understudy.drivers.ipmi;
+
+import io.understudy.drivers.BmcCheck;
+import io.understudy.drivers.DriverException;
+import io.understudy.drivers.DriverException.Kind;
+import io.understudy.drivers.Endpoint;
+import io.understudy.drivers.PowerReading;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads ipmitool's answers: {@code chassis status} into a power reading, and its complaints into error kinds. */
+final class IpmiOutput {
+    private IpmiOutput() {}
+
+    static PowerReading chassisStatus(String server, String out) throws DriverException {
+        String power = null;
+        List<String> faults = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) continue;
+            String key = line.substring(0, colon).trim();
+            String value = line.substring(colon + 1).trim();
+            if (key.equals("System Power")) power = value;
+            else if (value.equals("true") && (key.endsWith("Fault") || key.equals("Power Overload"))) faults.add(key);
+        }
+        if (power == null) throw new DriverException(Kind.FAILED, "BMC of " + server + " answered chassis status without the system power");
+        // Chassis faults are hardware warnings; IPMI cannot tell us the OS died, so nothing here reads critical.
+        return new PowerReading("off".equals(power) ? PowerReading.Power.OFF : PowerReading.Power.ON,
+                faults.isEmpty() ? PowerReading.Health.OK : PowerReading.Health.WARNING,
+                "System Power " + power + (faults.isEmpty() ? "" : "; " + String.join(", ", faults)));
+    }
+
+    /** The kind of failure ipmitool reports (with {@code -v}): refused credentials, no answer, or another error. */
+    static DriverException error(String output, Endpoint at, int cipher) {
+        String o = output;
+        if (o.contains("HMAC is invalid") || o.contains("unauthorized name") || o.contains("Invalid user name")
+                || o.contains("invalid role")) {
+            return new DriverException(Kind.AUTH, "BMC " + at + " refused the user name or password (" + reason(o) + ")");
+        }
+        if (o.contains("invalid authentication algorithm") || o.contains("invalid integrity algorithm") || o.contains("invalid confidentiality algorithm")) {
+            return new DriverException(Kind.FAILED, "BMC " + at + " does not offer cipher suite " + cipher + " (" + reason(o) + ")");
+        }
+        if (o.contains("Get Auth Capabilities error") || o.contains("Get Channel Authentication Capabilities")
+                || o.contains("No response")) {
+            return new DriverException(Kind.UNREACHABLE, "no answer from BMC " + at + " (IPMI lanplus)");
+        }
+        if (o.contains("Unable to establish")) return new DriverException(Kind.UNREACHABLE, "no IPMI session with BMC " + at + " (" + reason(o) + ")");
+        return new DriverException(Kind.FAILED, "BMC " + at + ": " + reason(o));
+    }
+
+    /** Splits one failed reading into the stages it got through: an AUTH failure proves the BMC answered. */
+    static void stages(DriverException e, Endpoint at, List<BmcCheck.Stage> stages) {
+        switch (e.kind()) {
+            case UNREACHABLE, TIMEOUT -> stages.add(BmcCheck.Stage.failed("reach", e));
+            case AUTH -> {
+                stages.add(BmcCheck.Stage.ok("reach", "IPMI lanplus at " + at + " answered"));
+                stages.add(BmcCheck.Stage.failed("log in", e));
+            }
+            default -> {
+                stages.add(BmcCheck.Stage.ok("reach", "IPMI lanplus at " + at + " answered"));
+                stages.add(BmcCheck.Stage.ok("log in", "session opened"));
+                stages.add(BmcCheck.Stage.failed("read power state", e));
+            }
+        }
+    }
+
+    /** The line that says what went wrong, without ipmitool's chatter: a session error's cause first. */
+    private static String reason(String output) {
+        String first = null;
+        for (String line : output.split("\n")) {
+            String l = line.replaceFirst("^>\\s*", "").trim();
+            if (l.isEmpty() || l.startsWith("Loading IANA") || l.startsWith("Running Get VSO") || l.startsWith("Discovered IPMB")
+                    || l.equals("Invalid completion code received: Invalid command")) continue;
+            if (l.contains("HMAC") || l.contains("unauthorized") || l.contains("algorithm") || l.contains("Invalid user")) return l;
+            if (first == null) first = l;
+        }
+        return first == null ? "no detail" : first;
+    }
+}

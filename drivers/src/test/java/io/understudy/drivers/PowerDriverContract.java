@@ -1,0 +1,148 @@
+package io.understudy.drivers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link PowerDriver} contract, run against every implementation: the simulator, Redfish (against the
+ * simulator's Redfish service over pinned HTTPS), IPMI (against ipmi_sim) and fence agents (fence_ipmilan against
+ * ipmi_sim). Each starts with the server powered on.
+ */
+public abstract class PowerDriverContract {
+    /** The driver under test, for a reachable BMC with the right credentials. */
+    protected abstract PowerDriver driver() throws Exception;
+
+    protected abstract String server();
+
+    /** The same kind of driver pointed at an endpoint where nothing answers. */
+    protected abstract PowerDriver unreachable() throws Exception;
+
+    /** The driver with a wrong password; null where the implementation has no credentials (the simulator). */
+    protected abstract PowerDriver wrongPassword() throws Exception;
+
+    /** The configured password, which must never show in a message; null where there is none. */
+    protected abstract String password();
+
+    /** From now on the BMC accepts power orders and does nothing. */
+    protected abstract void makeStuck() throws Exception;
+
+    /** Lets the BMC's time pass: a driven clock advances, a real peer is given 100 ms. */
+    protected abstract void letTimePass() throws Exception;
+
+    /** How long an unreachable BMC may take to be reported as such. */
+    protected Duration unreachableWithin() {
+        return Duration.ofSeconds(8);
+    }
+
+    protected CallContext ctx() {
+        return new CallContext(1, 1L, "fence");
+    }
+
+    private void awaitPower(PowerDriver d, PowerReading.Power want) throws Exception {
+        for (int i = 0; i < 60; i++) {
+            if (d.read(server(), ctx()).power() == want) return;
+            letTimePass();
+        }
+        assertThat(d.read(server(), ctx()).power()).as("power after waiting").isEqualTo(want);
+    }
+
+    @Test
+    void powerOff_thenReadsOff() throws Exception {
+        PowerDriver d = driver();
+        assertThat(d.read(server(), ctx()).power()).isEqualTo(PowerReading.Power.ON);
+        d.powerOff(server(), ctx());
+        awaitPower(d, PowerReading.Power.OFF);
+    }
+
+    @Test
+    void powerOff_whenAlreadyOff_succeeds() throws Exception {
+        PowerDriver d = driver();
+        d.powerOff(server(), ctx());
+        awaitPower(d, PowerReading.Power.OFF);
+        d.powerOff(server(), ctx());
+        letTimePass();
+        assertThat(d.read(server(), ctx()).power()).isEqualTo(PowerReading.Power.OFF);
+    }
+
+    @Test
+    void powerOn_afterOff_readsOn() throws Exception {
+        PowerDriver d = driver();
+        d.powerOff(server(), ctx());
+        awaitPower(d, PowerReading.Power.OFF);
+        d.powerOn(server(), ctx());
+        awaitPower(d, PowerReading.Power.ON);
+        d.powerOn(server(), ctx());
+        assertThat(d.read(server(), ctx()).power()).isEqualTo(PowerReading.Power.ON);
+    }
+
+    @Test
+    void powerOff_unreachableBmc_isUnreachableWithinBound() throws Exception {
+        PowerDriver d = unreachable();
+        long start = System.nanoTime();
+        DriverException e = catchThrowableOfType(DriverException.class, () -> d.powerOff(server(), ctx()));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(e).as("power off through an unreachable BMC").isNotNull();
+        assertThat(e.kind()).as(e.getMessage()).isEqualTo(DriverException.Kind.UNREACHABLE);
+        assertThat(took).isLessThan(unreachableWithin());
+        assertNoPassword(e);
+    }
+
+    @Test
+    void readAndPowerOff_wrongPassword_areAuthWithoutThePassword() throws Exception {
+        PowerDriver d = wrongPassword();
+        Assumptions.assumeTrue(d != null, "this implementation has no credentials");
+        DriverException read = catchThrowableOfType(DriverException.class, () -> d.read(server(), ctx()));
+        assertThat(read).isNotNull();
+        assertThat(read.kind()).as(read.getMessage()).isEqualTo(DriverException.Kind.AUTH);
+        assertNoPassword(read);
+        DriverException off = catchThrowableOfType(DriverException.class, () -> d.powerOff(server(), ctx()));
+        assertThat(off).isNotNull();
+        assertThat(off.kind()).as(off.getMessage()).isEqualTo(DriverException.Kind.AUTH);
+        assertNoPassword(off);
+        assertThat(driver().read(server(), ctx()).power()).as("a refused order changes nothing").isEqualTo(PowerReading.Power.ON);
+    }
+
+    @Test
+    void powerOff_stuckBmc_neverReadsOff() throws Exception {
+        PowerDriver d = driver();
+        makeStuck();
+        try {
+            d.powerOff(server(), ctx());
+        } catch (DriverException e) {
+            // An agent that waits for the power to drop may report the failure itself; either way it is not off.
+            assertThat(e.kind()).isNotEqualTo(DriverException.Kind.AUTH);
+        }
+        for (int i = 0; i < 10; i++) {
+            assertThat(d.read(server(), ctx()).power()).as("reading %d after an order the BMC ignored", i).isEqualTo(PowerReading.Power.ON);
+            letTimePass();
+        }
+    }
+
+    @Test
+    void check_reachableBmc_passesEveryStage() throws Exception {
+        BmcCheck c = driver().check(server(), ctx());
+        assertThat(c.ok()).as(c.toString()).isTrue();
+        assertThat(c.stages()).last().extracting(BmcCheck.Stage::name).isEqualTo("read power state");
+        assertThat(c.stages().get(c.stages().size() - 1).detail()).contains("power on");
+    }
+
+    @Test
+    void check_unreachableBmc_failsAtReach() throws Exception {
+        BmcCheck c = unreachable().check(server(), ctx());
+        assertThat(c.ok()).isFalse();
+        BmcCheck.Stage last = c.stages().get(c.stages().size() - 1);
+        assertThat(last.ok()).isFalse();
+        assertThat(last.kind()).isEqualTo(DriverException.Kind.UNREACHABLE);
+    }
+
+    private void assertNoPassword(DriverException e) {
+        String pw = password();
+        if (pw == null) return;
+        assertThat(e.getMessage()).doesNotContain(pw);
+        assertThat(String.valueOf(e)).doesNotContain(pw);
+    }
+}

@@ -1,0 +1,114 @@
+package io.understudy.drivers.ipmi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.understudy.drivers.CallContext;
+import io.understudy.drivers.DriverException;
+import io.understudy.drivers.PowerDriver;
+import io.understudy.drivers.PowerDriverContract;
+import io.understudy.drivers.PowerReading;
+import io.understudy.drivers.peers.CommandLines;
+import io.understudy.drivers.peers.IpmiSimPeer;
+import io.understudy.model.config.Bmc;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The power-driver contract for IPMI over lanplus, against Debian's ipmi_sim on loopback. */
+class IpmiDriverContractTest extends PowerDriverContract {
+    @TempDir
+    Path dir;
+    IpmiSimPeer peer;
+
+    @BeforeEach
+    void startPeer() throws Exception {
+        peer = IpmiSimPeer.start(dir);
+    }
+
+    @AfterEach
+    void stopPeer() {
+        if (peer != null) peer.close();
+    }
+
+    @Override
+    protected PowerDriver driver() throws Exception {
+        return new IpmiDriver(peer.ipmiBmc(peer.passwordFile(), null));
+    }
+
+    @Override
+    protected String server() {
+        return "srv-1";
+    }
+
+    @Override
+    protected PowerDriver unreachable() throws Exception {
+        return new IpmiDriver(new Bmc("ipmi", "127.0.0.1:" + IpmiSimPeer.freeUdpPort(), IpmiSimPeer.USER, null,
+                peer.passwordFile().toString(), null, null, 3, null, null, null, 0));
+    }
+
+    @Override
+    protected PowerDriver wrongPassword() throws Exception {
+        Path wrong = dir.resolve("wrong-password");
+        Files.writeString(wrong, "x" + peer.password().substring(1));
+        return new IpmiDriver(peer.ipmiBmc(wrong, null));
+    }
+
+    @Override
+    protected String password() {
+        return peer.password();
+    }
+
+    @Override
+    protected void makeStuck() throws Exception {
+        peer.stuck();
+    }
+
+    @Override
+    protected void letTimePass() throws Exception {
+        Thread.sleep(100);
+    }
+
+    @Test
+    void read_chassisOff_readsOffFromStandInHost() throws Exception {
+        Files.writeString(dir.resolve("power"), "0\n");
+        assertThat(driver().read(server(), new CallContext(1, null, "probe")).power()).isEqualTo(PowerReading.Power.OFF);
+    }
+
+    @Test
+    void new_cipherSuiteZero_isRefused() {
+        Bmc zero = new Bmc("ipmi", peer.endpoint(), IpmiSimPeer.USER, null, peer.passwordFile().toString(), null, null, 0, null, null, null, 0);
+        try {
+            new IpmiDriver(zero);
+            throw new AssertionError("cipher suite 0 accepted");
+        } catch (DriverException e) {
+            assertThat(e.kind()).isEqualTo(DriverException.Kind.REFUSED);
+        }
+    }
+
+    @Test
+    void powerOff_passwordNeverOnACommandLine() throws Exception {
+        // An unreachable BMC keeps ipmitool running ~2 s: long enough to look at every command line, as ps would.
+        PowerDriver slow = unreachable();
+        Thread call = new Thread(() -> {
+            try {
+                slow.powerOff(server(), new CallContext(1, null, "probe"));
+            } catch (DriverException ignored) {
+                // expected
+            }
+        });
+        call.start();
+        boolean sawIpmitool = false;
+        for (int i = 0; i < 15 && call.isAlive(); i++) {
+            for (String cmdline : CommandLines.all()) {
+                assertThat(cmdline).doesNotContain(peer.password());
+                if (cmdline.contains("ipmitool") && cmdline.contains("-E")) sawIpmitool = true;
+            }
+            Thread.sleep(100);
+        }
+        call.join(10_000);
+        assertThat(sawIpmitool).as("ipmitool seen running with -E").isTrue();
+    }
+}

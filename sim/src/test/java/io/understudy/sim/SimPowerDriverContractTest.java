@@ -1,0 +1,55 @@
+package io.understudy.sim;
+
+import io.understudy.drivers.PowerDriver;
+import io.understudy.drivers.PowerDriverContract;
+import io.understudy.testkit.DrivenScheduler;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The power-driver contract for the simulator's own BMCs, on a driven clock. */
+class SimPowerDriverContractTest extends PowerDriverContract {
+    DrivenScheduler clock;
+    SimDataCenter sim;
+
+    @BeforeEach
+    void build() {
+        clock = new DrivenScheduler();
+        sim = new SimDataCenter(TinyDataCenter.build(), clock, SimTimings.FAST);
+    }
+
+    @Override
+    protected PowerDriver driver() {
+        return sim;
+    }
+
+    @Override
+    protected String server() {
+        return "srv-1";
+    }
+
+    @Override
+    protected PowerDriver unreachable() {
+        sim.inject("srv-1", Fault.BMC_DOWN);
+        return sim;
+    }
+
+    @Override
+    protected PowerDriver wrongPassword() {
+        return null;
+    }
+
+    @Override
+    protected String password() {
+        return null;
+    }
+
+    @Override
+    protected void makeStuck() {
+        sim.inject("srv-1", Fault.STUCK_POWER);
+    }
+
+    @Override
+    protected void letTimePass() {
+        clock.advance(Duration.ofMillis(100));
+    }
+}
