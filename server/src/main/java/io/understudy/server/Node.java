@@ -50,6 +50,8 @@ public final class Node implements AutoCloseable {
         return t;
     });
     private final Tokens tokens;
+    /** Redfish BMC alerts pushed to this node (HTTP port + 2), or null when no server speaks Redfish. */
+    private io.understudy.drivers.redfish.RedfishEventSubscriptions events;
 
     public Node(Settings settings) throws IOException {
         Files.createDirectories(settings.dataDir());
@@ -69,12 +71,35 @@ public final class Node implements AutoCloseable {
             engine = new Engine(store, io.understudy.drivers.DriverFactory.forConfig(() -> store.read(ClusterState::config), sim), scheduler, EngineSettings.DEFAULTS, steps, metrics);
             sim.addListener(engine.detector());
             sim.start();
+            events = io.understudy.drivers.redfish.RedfishEventSubscriptions.start(config,
+                    new java.net.InetSocketAddress(settings.bind(), settings.httpPort() == 0 ? 0 : settings.httpPort() + 2),
+                    engine.detector()::hardwareEvent, schedulerClock(scheduler), store.term());
             api = new Api(store, engine, sim, tokens, metrics, "n1", scheduler);
             api.start(settings.bind(), settings.httpPort());
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
         }
+    }
+
+    /** Events are stamped on the data center's clock, which the demo runs faster than the wall's. */
+    private static java.time.Clock schedulerClock(ScaledScheduler s) {
+        return new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return s.now();
+            }
+        };
     }
 
     /** Time never runs backwards across restarts, even after a sped-up demo. */
@@ -125,6 +150,7 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        if (events != null) events.close();
         api.stop();
         sim.stop();
         engine.leadershipLost();
