@@ -101,6 +101,27 @@ class ClusterFailoverTest {
         }
     }
 
+    /** A member restarted with an empty data directory (same id) is fed the log again and converges. */
+    @Test
+    void nodeRestarted_withoutItsDataDirectory_catchesUp() throws Exception {
+        try (ControlPlaneCluster c = new ControlPlaneCluster(3, dir, DemoDataCenter.build(4), SimTimings.FAST)) {
+            c.runUntil(() -> false, Duration.ofSeconds(12), PROFILES);
+            c.sim.inject("dl-1", Fault.CRASH);
+            assertThat(c.runUntil(() -> c.read(s -> s.jobs().stream().anyMatch(j -> !j.active())), Duration.ofSeconds(60), PROFILES)).isTrue();
+            ControlPlaneCluster.Node follower = c.nodes.stream().filter(n -> n != c.leader()).findFirst().orElseThrow();
+            follower.kill();
+            Path data = dir.resolve("n" + (follower.index + 1));
+            try (var walk = java.nio.file.Files.walk(data)) {
+                for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.delete(x);
+            }
+            java.nio.file.Files.createDirectories(data);
+            follower.start();
+            assertSurvivorsAgree(c);
+            long jobs = follower.store.read(s -> (long) s.jobs().size());
+            assertThat(jobs).isEqualTo(1);
+        }
+    }
+
     private static boolean at(ControlPlaneCluster c, String step) {
         List<Job> jobs = c.read(s -> List.copyOf(s.jobs()));
         if (jobs.isEmpty()) return false;

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ final class GroupClient implements AutoCloseable {
     private final RatisSettings settings;
     private final AtomicReference<RaftClient> current;
     private final Set<RaftClient> retiring = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     GroupClient(RatisSettings settings) {
         this.settings = settings;
@@ -45,12 +47,22 @@ final class GroupClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks {@code leader} to step down (Ratis' transfer of leadership to nobody): the group elects again, in a new
+     * term. Blocking, bounded by Ratis' retries and {@code timeout}.
+     */
+    RaftClientReply stepDownLeader(RaftPeerId leader, Duration timeout) throws IOException {
+        return current.get().admin().transferLeadership(null, leader, timeout.toMillis());
+    }
+
     private void retire(RaftClient failed) {
+        if (closed) return; // close() closes the current client; a fresh one would never be closed
         RaftClient fresh = RatisGroup.client(settings);
         if (!current.compareAndSet(failed, fresh)) {
             closeQuietly(fresh); // another thread already replaced it
             return;
         }
+        if (closed) closeQuietly(fresh); // close() ran meanwhile and may have missed it
         retiring.add(failed);
         CompletableFuture.delayedExecutor(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             if (retiring.remove(failed)) closeQuietly(failed);
@@ -59,6 +71,7 @@ final class GroupClient implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         closeQuietly(current.get());
         retiring.removeIf(c -> {
             closeQuietly(c);

@@ -46,6 +46,8 @@ public final class RatisStateStore implements StateStore {
     private final RaftServer.Division division;
     private final GroupClient client;
     private volatile boolean closed;
+    /** Checks that the leader feeds this member after its start ({@link CatchUpGuard}); null for a single node. */
+    private volatile Thread catchUpGuard;
 
     private RatisStateStore(RatisSettings settings, Consumer<RaftProperties> tuning) throws IOException {
         this.settings = settings;
@@ -78,7 +80,9 @@ public final class RatisStateStore implements StateStore {
      * Starts this node's Raft server (formatting {@code dataDir/raft} the first time, reopening it afterwards) and a
      * client to the group. A single node waits (up to the request timeout) until it has elected itself and replayed
      * its log, so it is leader when this returns; a member of a larger group returns at once and leads, or follows,
-     * once its peers answer.
+     * once its peers answer. Such a member then writes one no-op entry in the background and checks that the leader
+     * feeds it, asking a leader that does not to step down ({@link CatchUpGuard}: a member restarted with an empty
+     * data directory would otherwise stay empty for as long as the leader of the time leads).
      */
     public static RatisStateStore start(RatisSettings settings) throws IOException {
         return start(settings, p -> {});
@@ -88,8 +92,21 @@ public final class RatisStateStore implements StateStore {
     static RatisStateStore start(RatisSettings settings, Consumer<RaftProperties> tuning) throws IOException {
         checkPortFree(settings.port());
         RatisStateStore store = new RatisStateStore(settings, tuning);
-        if (settings.peers().size() == 1) store.awaitFirstLeadership();
+        if (settings.peers().size() == 1) {
+            store.awaitFirstLeadership();
+        } else {
+            store.guardCatchUp();
+        }
         return store;
+    }
+
+    /** See {@link CatchUpGuard}: a member that lost its log is otherwise not fed until the leader changes. */
+    private void guardCatchUp() {
+        Thread t = new Thread(new CatchUpGuard(settings, client, division, ratisMachine, () -> closed),
+                "understudy-catch-up-" + settings.nodeId());
+        t.setDaemon(true);
+        catchUpGuard = t;
+        t.start();
     }
 
     /** Ratis answers a port in use by exiting the JVM; say which port instead, while we still can. */
@@ -217,9 +234,22 @@ public final class RatisStateStore implements StateStore {
         if (closed) return;
         closed = true;
         leadership.lost();
+        stopCatchUpGuard();
         client.close();
         closeQuietly(server); // ~1 s: Ratis' log worker polls its queue once a second before it sees the close
         leadership.close();
+    }
+
+    /** Interrupts the guard and waits (bounded) so that it is done with the client before the client closes. */
+    private void stopCatchUpGuard() {
+        Thread t = catchUpGuard;
+        if (t == null || t == Thread.currentThread()) return;
+        t.interrupt();
+        try {
+            t.join(settings.requestTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void closeQuietly(RaftServer s) {

@@ -50,6 +50,7 @@ final class UnderstudyStateMachine extends BaseStateMachine {
     private final AtomicLong appliesSinceStart = new AtomicLong();
     private volatile long loadedSnapshotIndex = RaftLog.INVALID_LOG_INDEX;
     private final CompletableFuture<Long> firstLeaderReady = new CompletableFuture<>();
+    private volatile LeaderHeard otherLeaderHeard;
 
     UnderstudyStateMachine(StateMachine machine, LeadershipDispatcher leadership) {
         this.machine = machine;
@@ -95,6 +96,12 @@ final class UnderstudyStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         TermIndex at = TermIndex.valueOf(entry);
+        if (isNoOp(entry)) {
+            synchronized (applyLock) {
+                updateLastAppliedTermIndex(at);
+            }
+            return CompletableFuture.completedFuture(Message.EMPTY);
+        }
         Result result;
         RuntimeException failure = null;
         synchronized (applyLock) {
@@ -114,6 +121,16 @@ final class UnderstudyStateMachine extends BaseStateMachine {
             return CompletableFuture.failedFuture(failure);
         }
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(Json.bytes(result))));
+    }
+
+    /**
+     * The entry a member of a larger group writes after it starts ({@link CatchUpGuard}): it moves the Raft log, not
+     * the state, so every replica skips it alike. Empty, so no command (always a JSON object) can be mistaken for it.
+     */
+    static final Message NO_OP = Message.valueOf(ByteString.EMPTY);
+
+    private static boolean isNoOp(LogEntryProto entry) {
+        return entry.getStateMachineLogEntry().getLogData().isEmpty();
     }
 
     /** Both paths that move the applied index, commands and Raft's own entries (configuration, no-op), wake waiters. */
@@ -180,8 +197,20 @@ final class UnderstudyStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
-        if (!member.getPeerId().equals(newLeader)) leadership.lost();
+        if (member.getPeerId().equals(newLeader)) return;
+        leadership.lost();
+        if (newLeader != null) otherLeaderHeard = new LeaderHeard(newLeader, System.nanoTime());
     }
+
+    /**
+     * The last other member this one took for the leader, and when ({@link System#nanoTime}); null before any. Ratis
+     * reports a leader each time it is set again, also after this member ran for election in between.
+     */
+    LeaderHeard otherLeaderHeard() {
+        return otherLeaderHeard;
+    }
+
+    record LeaderHeard(RaftPeerId leader, long at) {}
 
     private long currentTerm() {
         try {

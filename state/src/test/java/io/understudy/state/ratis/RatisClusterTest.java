@@ -9,15 +9,22 @@ import io.understudy.state.ProfileRecord;
 import io.understudy.state.Result;
 import io.understudy.state.StateStore;
 import io.understudy.state.ratis.RatisTestSupport.RecordingListener;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.ExitUtils;
@@ -27,8 +34,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Three members in one JVM on loopback ports: election, writes through a follower, leader loss. */
+/**
+ * Three members in one JVM on loopback ports: election, writes through a follower, leader loss, members restarted
+ * with and without their data directory.
+ */
 class RatisClusterTest {
     @TempDir
     Path d1;
@@ -107,6 +119,64 @@ class RatisClusterTest {
         assertThat(back.submit(Fixtures.alarm(1000)).ok()).isTrue();
     }
 
+    /**
+     * A follower restarted with an empty data directory while the leader stays the same: the leader still holds
+     * the old incarnation's match index, and on a quiet group it used to send the empty member heartbeats only.
+     */
+    @Test
+    void start_withEmptyDataDir_catchesUpWhileLeaderStays() throws Exception {
+        List<RatisSettings> group = RatisTestSupport.group(List.of(d1, d2, d3)).stream().map(RatisClusterTest::steady).toList();
+        for (RatisSettings s : group) start(s);
+        RatisStateStore leader = awaitOneLeader(running);
+        RatisStateStore withData = writeThenRestartAFollower(leader, p -> {});
+        RatisStateStore empty = running.stream().filter(s -> s != leader && s != withData).findFirst().orElseThrow();
+
+        RatisStateStore fresh = restartEmpty(empty, p -> {});
+
+        within(20).until(() -> state(fresh).equals(state(leader)));
+        ProfileRecord web = fresh.read(s -> s.profile("web"));
+        assertThat(web).as("the configuration reached the empty member").isNotNull();
+        assertThat(fresh.submit(Fixtures.alarm(1000)).ok()).isTrue();
+        within(5).until(() -> running.stream().map(RatisTestSupport::state).distinct().count() == 1);
+    }
+
+    /**
+     * The same after leadership moved to the member that restarted with its data directory: it snapshots and purges
+     * (small segments, low threshold), so the empty member, whose state machine never had any state, can only catch
+     * up from an installed snapshot. Moved while the other follower still runs (the new leader then learns that
+     * follower's match index, and the empty member used to get stuck as above), or once it is down (the new leader
+     * starts from fresh indices for it: this one caught up before as well, and guards the snapshot install).
+     */
+    @ParameterizedTest(name = "leadership moved {0}")
+    @ValueSource(strings = {"before the follower stops", "while the follower is down"})
+    void start_withEmptyDataDirAfterLeaderChange_catchesUp(String when) throws Exception {
+        Consumer<RaftProperties> smallLog = p -> {
+            RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8KB"));
+            RaftServerConfigKeys.Log.setPurgeGap(p, 1);
+        };
+        List<RatisSettings> group = RatisTestSupport.group(List.of(d1, d2, d3)).stream()
+                .map(s -> steady(s).withSnapshotThreshold(20)).toList();
+        for (RatisSettings s : group) start(s, smallLog);
+        RatisStateStore first = awaitOneLeader(running);
+        RatisStateStore withData = writeThenRestartAFollower(first, smallLog);
+        RatisStateStore empty = running.stream().filter(s -> s != first && s != withData).findFirst().orElseThrow();
+        boolean early = when.startsWith("before");
+
+        if (early) transferLeadership(first, withData);
+        running.remove(empty);
+        empty.close();
+        if (!early) transferLeadership(first, withData);
+        assertThat(withData.division().getRaftLog().getStartIndex()).as("the new leader purged the start of its log").isPositive();
+        RatisStateStore fresh = startEmpty(empty.settings(), smallLog);
+
+        within(20).until(() -> running.stream().map(RatisTestSupport::state).distinct().count() == 1);
+        ProfileRecord web = fresh.read(s -> s.profile("web"));
+        assertThat(web).as("the configuration reached the empty member").isNotNull();
+        assertThat(fresh.ratisMachine().loadedSnapshotIndex()).as("caught up from an installed snapshot").isNotNegative();
+        assertThat(fresh.submit(Fixtures.alarm(1000)).ok()).isTrue();
+        within(5).until(() -> running.stream().map(RatisTestSupport::state).distinct().count() == 1);
+    }
+
     @Test
     void submit_withoutQuorum_failsWithinTimeoutThenRecovers() throws Exception {
         List<RatisSettings> group = RatisTestSupport.group(List.of(d1, d2, d3)).stream()
@@ -137,6 +207,51 @@ class RatisClusterTest {
         listeners.put(store, l);
         store.addLeadershipListener(l);
         return store;
+    }
+
+    /** Wider election timeouts than the defaults, so that a loaded machine does not change leaders on its own. */
+    private static RatisSettings steady(RatisSettings s) {
+        return s.withElectionTimeouts(Duration.ofMillis(400), Duration.ofMillis(800));
+    }
+
+    /**
+     * The first part of the scenario: the configuration and 100 commands through the leader, a follower stopped,
+     * 20 more commands, the follower started again on its data directory; returns it once it caught up.
+     */
+    private RatisStateStore writeThenRestartAFollower(RatisStateStore leader, Consumer<RaftProperties> tuning) throws Exception {
+        assertThat(leader.submit(Fixtures.applyConfig()).ok()).isTrue();
+        for (int i = 0; i < 100; i++) leader.submit(Fixtures.alarm(i));
+        RatisStateStore follower = running.stream().filter(s -> s != leader).findFirst().orElseThrow();
+        running.remove(follower);
+        follower.close();
+        for (int i = 100; i < 120; i++) leader.submit(Fixtures.alarm(i));
+        RatisStateStore back = start(follower.settings(), tuning);
+        within(15).until(() -> state(back).equals(state(leader)));
+        return back;
+    }
+
+    /** Stops the member, deletes its data directory, recreates it empty, and starts the member again. */
+    private RatisStateStore restartEmpty(RatisStateStore store, Consumer<RaftProperties> tuning) throws Exception {
+        running.remove(store);
+        store.close();
+        return startEmpty(store.settings(), tuning);
+    }
+
+    private RatisStateStore startEmpty(RatisSettings settings, Consumer<RaftProperties> tuning) throws Exception {
+        Path dir = settings.dataDir();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+        Files.createDirectories(dir);
+        return start(settings, tuning);
+    }
+
+    private static void transferLeadership(RatisStateStore leader, RatisStateStore to) throws IOException {
+        try (RaftClient client = RatisGroup.client(leader.settings())) {
+            RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(to.settings().nodeId()), 5_000);
+            assertThat(reply.isSuccess()).as("transfer of leadership to %s: %s", to.settings().nodeId(), reply).isTrue();
+        }
+        within(10).until(to::isLeader);
     }
 
     /** Waits until exactly one of the stores says it leads, and returns it. */
