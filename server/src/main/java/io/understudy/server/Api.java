@@ -107,8 +107,31 @@ public final class Api {
         });
         app.get("/api/v1/cluster", ctx -> {
             role(ctx, Tokens.Role.VIEWER);
-            ctx.json(Map.of("node", node, "leader", store.isLeader(), "term", store.term(),
-                    "appliedIndex", store.read(ClusterState::appliedIndex)));
+            var st = store.status();
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("node", st.node());
+            m.put("leader", st.leader());
+            m.put("isLeader", store.isLeader());
+            m.put("term", st.term());
+            m.put("commitIndex", st.commitIndex());
+            m.put("appliedIndex", st.appliedIndex());
+            m.put("members", st.members());
+            ctx.json(m);
+        });
+        app.post("/api/v1/cluster/nodes", ctx -> {
+            String by = role(ctx, Tokens.Role.ADMIN);
+            JsonNode body = body(ctx);
+            if (!body.hasNonNull("id")) throw ApiError.bad("id", "expected the new node's id");
+            String address = body.path("address").asText("");
+            if (!address.matches("[^:\\s]+:\\d{1,5}")) throw ApiError.bad("address", "expected the new node's Raft address HOST:PORT, got '" + address + "'");
+            String[] hp = address.split(":");
+            String msg = membership(s -> s.addMember(new io.understudy.state.ratis.RatisSettings.Peer(body.get("id").asText(), hp[0], Integer.parseInt(hp[1]))));
+            ctx.json(Map.of("message", msg + " (by " + by + ")"));
+        });
+        app.post("/api/v1/cluster/nodes/{id}/remove", ctx -> {
+            String by = role(ctx, Tokens.Role.ADMIN);
+            String msg = membership(s -> s.removeMember(ctx.pathParam("id")));
+            ctx.json(Map.of("message", msg + " (by " + by + ")"));
         });
         app.post("/api/v1/failover", ctx -> {
             String by = role(ctx, Tokens.Role.ADMIN);
@@ -180,6 +203,24 @@ public final class Api {
     public void stop() {
         events.close();
         if (app != null) app.stop();
+    }
+
+    private interface MembershipChange {
+        String apply(io.understudy.state.ratis.RatisStateStore store) throws java.io.IOException;
+    }
+
+    /** Membership changes need Raft; a refusal (no quorum, not the leader) is a 409 that says why. */
+    private String membership(MembershipChange change) throws java.io.IOException {
+        if (!(store instanceof io.understudy.state.ratis.RatisStateStore ratis)) {
+            throw new ApiError(409, "this node's state is not replicated; membership cannot change", null);
+        }
+        try {
+            return change.apply(ratis);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage(), "id");
+        } catch (IllegalStateException e) {
+            throw new ApiError(409, e.getMessage(), null);
+        }
     }
 
     private String simServer(Context ctx) {

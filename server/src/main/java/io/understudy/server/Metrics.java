@@ -27,6 +27,11 @@ public final class Metrics implements EngineListener {
         }
         Gauge.builder("understudy_leader", store, s -> s.isLeader() ? 1 : 0).description("1 on the Raft leader").register(registry);
         Gauge.builder("understudy_raft_term", store, StateStore::term).register(registry);
+        Gauge.builder("understudy_raft_commit_index", store, s -> s.status().commitIndex()).register(registry);
+        Gauge.builder("understudy_raft_applied_index", store, s -> s.status().appliedIndex()).register(registry);
+        Gauge.builder("understudy_raft_members", store, s -> s.status().members().size()).register(registry);
+        Gauge.builder("understudy_raft_max_member_lag", store, s -> s.status().members().stream().mapToLong(m -> m.lag()).max().orElse(0))
+                .description("largest lag (entries behind the commit index) of any member, as the leader sees it").register(registry);
         Gauge.builder("understudy_jobs_failed_total_in_history", store,
                 s -> s.read(st -> st.jobs().stream().filter(j -> j.status() == Job.Status.FAILED).count())).register(registry);
     }

@@ -249,4 +249,21 @@ class ApiTest {
         });
         return f.get(10, TimeUnit.SECONDS);
     }
+
+    @Test
+    void cluster_status_andMembershipChangesThatWouldLoseQuorum_areRefused() throws Exception {
+        Answer st = call("GET", "/api/v1/cluster", Tokens.Role.VIEWER, null);
+        assertThat(st.status()).isEqualTo(200);
+        assertThat(st.body().get("leader").asText()).isEqualTo("n1");
+        assertThat(st.body().get("members").size()).isEqualTo(1);
+        // A second member that is not running: the new group of two could not reach its majority.
+        Answer add = call("POST", "/api/v1/cluster/nodes", Tokens.Role.ADMIN, "{\"id\":\"n2\",\"address\":\"127.0.0.1:9\"}");
+        assertThat(add.status()).isEqualTo(409);
+        assertThat(add.body().get("error").asText()).contains("quorum lost");
+        Answer bad = call("POST", "/api/v1/cluster/nodes", Tokens.Role.ADMIN, "{\"id\":\"n2\",\"address\":\"nowhere\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body().get("field").asText()).isEqualTo("address");
+        assertThat(call("POST", "/api/v1/cluster/nodes/n1/remove", Tokens.Role.ADMIN, null).status()).isEqualTo(400);
+        assertThat(call("POST", "/api/v1/cluster/nodes/n1/remove", Tokens.Role.OPERATOR, null).status()).isEqualTo(403);
+    }
 }

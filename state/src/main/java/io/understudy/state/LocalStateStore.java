@@ -33,6 +33,13 @@ public final class LocalStateStore implements StateStore {
     }
 
     @Override
+    public ClusterStatus status() {
+        long applied = machine.read(ClusterState::appliedIndex);
+        return new ClusterStatus("local", "local", 1, applied, applied,
+                List.of(new ClusterStatus.Member("local", "in-process", "leader", applied, 0, 0)));
+    }
+
+    @Override
     public void addLeadershipListener(LeadershipListener listener) {
         listeners.add(listener);
     }

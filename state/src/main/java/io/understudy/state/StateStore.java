@@ -23,6 +23,9 @@ public interface StateStore extends AutoCloseable {
     /** The current Raft term: a fencing token that grows with every leader change. */
     long term();
 
+    /** Members, leader, term, commit index and each member's lag, as this node sees them. */
+    ClusterStatus status();
+
     /** Called when this node becomes leader (after it has applied the log) and when it stops being leader. */
     void addLeadershipListener(LeadershipListener listener);
 

@@ -45,6 +45,9 @@ class DemoProcessTest {
         var badMode = u.cli("sim", "fail", "dl-3", "--mode", "melt");
         assertThat(badMode.exit()).isNotZero();
         assertThat(badMode.err()).contains("mode");
+        var cluster = u.cli("cluster", "status");
+        assertThat(cluster.exit()).as(cluster.err()).isZero();
+        assertThat(cluster.out()).contains("leader n1").contains("NODE");
         var plan = u.cli("plan", "--fail-enclosure", "enc1", "-o", "json");
         assertThat(plan.exit()).as(plan.err()).isZero();
         assertThat(plan.json().get("entries").size()).isGreaterThan(0);

@@ -13,7 +13,8 @@ public final class ClientCommands {
     public static List<Object> all() {
         return List.of(new ServersCommand(), new GroupsCommand(), new ProfilesCommand(), new JobsCommand(), new JobCommand(),
                 new FailoverCommand(), new FallbackCommand(), new LockCommand(), new UnlockCommand(), new AlarmsCommand(),
-                new MaintenanceCommand(), new PlanCommand(), new DecisionsCommand(), new SimCommand(), new ConfigCommand());
+                new MaintenanceCommand(), new PlanCommand(), new DecisionsCommand(), new SimCommand(), new ConfigCommand(),
+                new ClusterCommand());
     }
 
     /** Adds every client command to {@code root} and makes usage errors one {@code error:} line (exit 2). */

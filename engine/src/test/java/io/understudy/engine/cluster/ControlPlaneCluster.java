@@ -199,6 +199,11 @@ final class ControlPlaneCluster implements AutoCloseable {
         }
 
         @Override
+        public io.understudy.state.ClusterStatus status() {
+            return inner.status();
+        }
+
+        @Override
         public long term() {
             return inner.term();
         }

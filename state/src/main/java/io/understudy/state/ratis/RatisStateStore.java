@@ -12,6 +12,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -186,6 +187,33 @@ public final class RatisStateStore implements StateStore {
         }
         return new StateException(what + " could not be committed ("
                 + (cause == null ? "no detail" : cause.getClass().getSimpleName() + ": " + cause.getMessage()) + ")", cause);
+    }
+
+    @Override
+    public io.understudy.state.ClusterStatus status() {
+        return Membership.status(division, settings);
+    }
+
+    /** Adds a member (already started with the new group as its peers) through Raft's configuration change. */
+    public String addMember(RatisSettings.Peer peer) throws IOException {
+        List<RatisSettings.Peer> next = new java.util.ArrayList<>(currentPeers());
+        if (next.stream().anyMatch(p -> p.id().equals(peer.id()))) throw new IllegalArgumentException("node " + peer.id() + " is already a member");
+        next.add(peer);
+        return Membership.change(division, settings, next);
+    }
+
+    /** Removes a member through Raft's configuration change; refused if the rest could not form a majority. */
+    public String removeMember(String id) throws IOException {
+        List<RatisSettings.Peer> next = new java.util.ArrayList<>(currentPeers());
+        if (!next.removeIf(p -> p.id().equals(id))) throw new IllegalArgumentException("no member " + id);
+        return Membership.change(division, settings, next);
+    }
+
+    private List<RatisSettings.Peer> currentPeers() {
+        return division.getGroup().getPeers().stream().map(p -> {
+            String[] hp = p.getAddress().split(":");
+            return new RatisSettings.Peer(p.getId().toString(), hp[0], Integer.parseInt(hp[hp.length - 1]));
+        }).toList();
     }
 
     /** Reads the state as applied on this node; never touches the network (a follower may lag the leader). */
