@@ -4,7 +4,6 @@ import io.understudy.drivers.Drivers;
 import io.understudy.engine.Engine;
 import io.understudy.engine.EngineListener;
 import io.understudy.engine.EngineSettings;
-import io.understudy.model.ServerState;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.sim.DemoDataCenter;
 import io.understudy.sim.Fault;
@@ -98,9 +97,5 @@ public final class FailoverBench {
                 .add(Duration.between(st.started(), st.ended()).toMillis()));
         engine.leadershipLost();
         return new long[] {Duration.between(crash, failed).toMillis(), Duration.between(crash, verified).toMillis()};
-    }
-
-    static boolean down(ServerState s) {
-        return s.isDown();
     }
 }

@@ -6,7 +6,6 @@ import io.understudy.model.config.GroupSpec;
 import io.understudy.model.time.Scheduler;
 import io.understudy.state.AlarmType;
 import io.understudy.state.ClusterState;
-import io.understudy.state.Job;
 import io.understudy.state.JobType;
 import io.understudy.state.ProfileRecord;
 import io.understudy.state.Result;
@@ -110,9 +109,5 @@ public final class EventHandler {
             store.submit(new RaiseAlarm(type, subject, text, scheduler.now()));
             decisions.record(subject, text);
         }
-    }
-
-    static boolean isActive(Job j) {
-        return j.active();
     }
 }

@@ -14,6 +14,12 @@ final class Serve {
     private Serve() {}
 
     static int run(ServeOptions o, Path dataDir, DataCenterConfig config, boolean demo) throws Exception {
+        for (var port : java.util.Map.of("--port", o.port, "--raft-port", o.raftPort()).entrySet()) {
+            if (port.getValue() < 0 || port.getValue() > 65535) {
+                System.err.println("error: " + port.getKey() + ": expected a port 0-65535, got " + port.getValue());
+                return 2;
+            }
+        }
         if (o.speed <= 0) {
             System.err.println("error: --speed: expected a positive number, got " + o.speed);
             return 2;

@@ -19,7 +19,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (options.speed == 0) options.speed = 1;
+        if (options.speed == null) options.speed = 1.0;
         if (options.dataDir == null) {
             System.err.println("error: --data-dir: expected the directory for the Raft log and tokens");
             return 2;
