@@ -152,6 +152,8 @@ class WebPageTest {
         assertThat(b.count("[data-action]")).as("action buttons a viewer sees").isZero();
         b.click(By.cssSelector("#details .close"));
         b.click(By.cssSelector("[data-whatif='toggle']"));   // reading tools stay: what-if is not an action
+        // The panel opens on the next render: wait for it rather than race it (regression: flaked in CI).
+        b.await(Duration.ofSeconds(10), "what-if panel", d -> !d.findElements(By.cssSelector("[data-whatif='show']")).isEmpty());
         assertThat(b.count("[data-whatif='show']")).isEqualTo(1);
         assertThat(b.count("[data-action]")).as("action buttons a viewer sees").isZero();
         assertThat(b.driver.findElement(By.id("profiles-actions-head")).isDisplayed()).isFalse();
