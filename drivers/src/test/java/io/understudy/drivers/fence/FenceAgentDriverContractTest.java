@@ -5,49 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.understudy.drivers.CallContext;
 import io.understudy.drivers.DriverException;
 import io.understudy.drivers.PowerDriver;
-import io.understudy.drivers.PowerDriverContract;
 import io.understudy.drivers.peers.CommandLines;
+import io.understudy.drivers.peers.IpmiSimContract;
 import io.understudy.drivers.peers.IpmiSimPeer;
 import io.understudy.drivers.peers.Peers;
 import io.understudy.model.config.Bmc;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The power-driver contract for Pacemaker fence agents: Debian's fence_ipmilan against ipmi_sim. power_timeout is
  * cut to 2 s so an unreachable or stuck BMC is reported in seconds, and power_wait to 0 so the suite stays short.
  */
-class FenceAgentDriverContractTest extends PowerDriverContract {
+class FenceAgentDriverContractTest extends IpmiSimContract {
     private static final Map<String, String> FAST = Map.of("power_timeout", "2", "power_wait", "0");
 
-    @TempDir
-    Path dir;
-    IpmiSimPeer peer;
 
-    @BeforeEach
-    void startPeer() throws Exception {
+    @Override
+    protected void requireTools() {
         Peers.require("fence_ipmilan");
-        peer = IpmiSimPeer.start(dir);
-    }
-
-    @AfterEach
-    void stopPeer() {
-        if (peer != null) peer.close();
     }
 
     @Override
     protected PowerDriver driver() throws Exception {
         return new FenceAgentDriver(peer.fenceBmc(peer.passwordFile(), FAST));
-    }
-
-    @Override
-    protected String server() {
-        return "srv-1";
     }
 
     @Override
@@ -59,24 +40,7 @@ class FenceAgentDriverContractTest extends PowerDriverContract {
 
     @Override
     protected PowerDriver wrongPassword() throws Exception {
-        Path wrong = dir.resolve("wrong-password");
-        Files.writeString(wrong, "x" + peer.password().substring(1));
-        return new FenceAgentDriver(peer.fenceBmc(wrong, FAST));
-    }
-
-    @Override
-    protected String password() {
-        return peer.password();
-    }
-
-    @Override
-    protected void makeStuck() throws Exception {
-        peer.stuck();
-    }
-
-    @Override
-    protected void letTimePass() throws Exception {
-        Thread.sleep(100);
+        return new FenceAgentDriver(peer.fenceBmc(wrongPasswordFile(), FAST));
     }
 
     @Test

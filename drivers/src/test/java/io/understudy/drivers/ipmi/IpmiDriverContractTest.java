@@ -5,42 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.understudy.drivers.CallContext;
 import io.understudy.drivers.DriverException;
 import io.understudy.drivers.PowerDriver;
-import io.understudy.drivers.PowerDriverContract;
 import io.understudy.drivers.PowerReading;
 import io.understudy.drivers.peers.CommandLines;
+import io.understudy.drivers.peers.IpmiSimContract;
 import io.understudy.drivers.peers.IpmiSimPeer;
 import io.understudy.model.config.Bmc;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The power-driver contract for IPMI over lanplus, against Debian's ipmi_sim on loopback. */
-class IpmiDriverContractTest extends PowerDriverContract {
-    @TempDir
-    Path dir;
-    IpmiSimPeer peer;
-
-    @BeforeEach
-    void startPeer() throws Exception {
-        peer = IpmiSimPeer.start(dir);
-    }
-
-    @AfterEach
-    void stopPeer() {
-        if (peer != null) peer.close();
-    }
+class IpmiDriverContractTest extends IpmiSimContract {
 
     @Override
     protected PowerDriver driver() throws Exception {
         return new IpmiDriver(peer.ipmiBmc(peer.passwordFile(), null));
-    }
-
-    @Override
-    protected String server() {
-        return "srv-1";
     }
 
     @Override
@@ -51,24 +29,7 @@ class IpmiDriverContractTest extends PowerDriverContract {
 
     @Override
     protected PowerDriver wrongPassword() throws Exception {
-        Path wrong = dir.resolve("wrong-password");
-        Files.writeString(wrong, "x" + peer.password().substring(1));
-        return new IpmiDriver(peer.ipmiBmc(wrong, null));
-    }
-
-    @Override
-    protected String password() {
-        return peer.password();
-    }
-
-    @Override
-    protected void makeStuck() throws Exception {
-        peer.stuck();
-    }
-
-    @Override
-    protected void letTimePass() throws Exception {
-        Thread.sleep(100);
+        return new IpmiDriver(peer.ipmiBmc(wrongPasswordFile(), null));
     }
 
     @Test

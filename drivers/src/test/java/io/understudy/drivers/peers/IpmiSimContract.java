@@ -1,0 +1,56 @@
+package io.understudy.drivers.peers;
+
+import io.understudy.drivers.PowerDriverContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The power-driver contract against a fresh ipmi_sim per test: what every IPMI-speaking driver's suite shares. */
+public abstract class IpmiSimContract extends PowerDriverContract {
+    @TempDir
+    protected Path dir;
+    protected IpmiSimPeer peer;
+
+    /** Tools beyond ipmi_sim and ipmitool that the driver under test needs (checked before the peer starts). */
+    protected void requireTools() {}
+
+    @BeforeEach
+    void startPeer() throws Exception {
+        requireTools();
+        peer = IpmiSimPeer.start(dir);
+    }
+
+    @AfterEach
+    void stopPeer() {
+        if (peer != null) peer.close();
+    }
+
+    /** A password file that differs from the BMC's in its first character. */
+    protected Path wrongPasswordFile() throws Exception {
+        Path wrong = dir.resolve("wrong-password");
+        Files.writeString(wrong, "x" + peer.password().substring(1));
+        return wrong;
+    }
+
+    @Override
+    protected String server() {
+        return "srv-1";
+    }
+
+    @Override
+    protected String password() {
+        return peer.password();
+    }
+
+    @Override
+    protected void makeStuck() throws Exception {
+        peer.stuck();
+    }
+
+    @Override
+    protected void letTimePass() throws Exception {
+        Thread.sleep(100);
+    }
+}
