@@ -136,10 +136,12 @@ public final class JobEngine {
                     decisions.record("job " + id, step.name() + ": " + o.message());
                 }
                 case FAILED -> {
-                    finish(job, i, Step.Status.FAILED, o.message());
+                    // Alarm first: whoever sees the job failed must already find its alarm, and a leader that
+                    // dies in between re-runs the in-flight step rather than leaving a failed job unannounced.
                     String subject = o.alarm() == AlarmType.FENCE_FAILED ? job.source() : job.profile();
                     store.submit(new RaiseAlarm(o.alarm(), subject, job.type().wire() + " job " + id + " failed at "
                             + step.name() + ": " + o.message(), scheduler.now()));
+                    finish(job, i, Step.Status.FAILED, o.message());
                     decisions.record("job " + id, step.name() + " failed: " + o.message());
                     return;
                 }
