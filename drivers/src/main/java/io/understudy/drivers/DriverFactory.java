@@ -1,15 +1,20 @@
 package io.understudy.drivers;
 
+import io.understudy.drivers.agent.AgentRouter;
+import io.understudy.drivers.agent.AgentSecrets;
+import io.understudy.drivers.agent.RemoteAgentDriver;
 import io.understudy.drivers.fence.FenceAgentDriver;
 import io.understudy.drivers.ipmi.IpmiDriver;
 import io.understudy.drivers.redfish.RedfishDriver;
 import io.understudy.model.config.DataCenterConfig;
+import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The drivers of a configured data center: power by each server's BMC driver ({@code sim}, {@code redfish},
- * {@code ipmi}, {@code fence-agent}), identity and workload through the agents (the simulator for now).
+ * {@code ipmi}, {@code fence-agent}), identity and workload through the agents (remote or simulated).
  */
 public final class DriverFactory {
     private DriverFactory() {}
@@ -19,13 +24,21 @@ public final class DriverFactory {
         return forConfig(() -> config, sim);
     }
 
-    /** Drivers that follow the configuration as it changes: a server's BMC driver is rebuilt when its settings do. */
+    /**
+     * Drivers that follow the configuration as it changes: a server's BMC driver is rebuilt when its settings do;
+     * identity and workload go to the server's agent when it has an endpoint, else to the simulator.
+     *
+     * @param sim the embedded simulator, or null on a node whose servers all have real BMCs and agents
+     */
     public static <S extends PowerDriver & IdentityDriver & WorkloadDriver> Drivers forConfig(Supplier<DataCenterConfig> config, S sim) {
-        return new Drivers(Map.of(
-                "sim", sim,
+        Map<String, PowerDriver> power = new HashMap<>(Map.of(
                 "redfish", new BmcRouter("redfish", config, RedfishDriver::new),
                 "ipmi", new BmcRouter("ipmi", config, IpmiDriver::new),
-                "fence-agent", new BmcRouter("fence-agent", config, FenceAgentDriver::new)), sim, sim);
+                "fence-agent", new BmcRouter("fence-agent", config, FenceAgentDriver::new)));
+        if (sim != null) power.put("sim", sim);
+        AgentRouter agents = new AgentRouter(config, new RemoteAgentDriver(config, AgentSecrets.fromEnvironment(),
+                Clock.systemUTC(), RemoteAgentDriver.DEFAULT_TIMEOUT), sim);
+        return new Drivers(power, agents, agents);
     }
 
     /** The power driver of one server, for {@code understudy bmc check} and tools that act on a single BMC. */

@@ -39,6 +39,7 @@ public final class Api {
     private final String node;
     private final EventStream events;
     private Javalin app;
+    private AgentReceiver agents;
 
     /** @param clock the scheduler's clock, which the demo speeds up; the page measures step durations against it */
     public Api(StateStore store, Engine engine, SimDataCenter sim, Tokens tokens, Metrics metrics, String node, Scheduler clock) {
@@ -49,6 +50,12 @@ public final class Api {
         this.tokens = tokens;
         this.metrics = metrics;
         this.node = node;
+    }
+
+    /** Agents' heartbeats and events are taken on this node's API port. */
+    public Api withAgents(AgentReceiver receiver) {
+        this.agents = receiver;
+        return this;
     }
 
     public void start(String bind, int port) {
@@ -171,7 +178,7 @@ public final class Api {
         });
         app.get("/api/v1/sim/servers", ctx -> {
             role(ctx, Tokens.Role.VIEWER);
-            ctx.json(sim.views());
+            ctx.json(sim == null ? java.util.List.of() : sim.views());
         });
         app.post("/api/v1/sim/servers/{id}/fail", ctx -> {
             role(ctx, Tokens.Role.OPERATOR);
@@ -192,6 +199,21 @@ public final class Api {
             String id = simServer(ctx);
             sim.repair(id);
             ctx.json(Map.of("message", id + " repaired: faults cleared, powered on if it was off"));
+        });
+        if (agents != null) agents.register(app);
+        // What this node itself hears from each agent: a node that hears nobody is cut off, whoever leads.
+        app.get("/api/v1/agents", ctx -> {
+            role(ctx, Tokens.Role.VIEWER);
+            java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+            for (var server : store.read(ClusterState::config).servers()) {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("server", server.id());
+                m.put("agent", server.agent() == null ? "simulated" : server.agent().endpoint());
+                m.put("lastHeartbeat", engine.detector().lastSeen(server.id()));
+                m.put("inventory", agents == null ? null : agents.inventory(server.id()).orElse(null));
+                out.add(m);
+            }
+            ctx.json(out);
         });
         app.start(bind, port);
     }
@@ -225,6 +247,7 @@ public final class Api {
 
     private String simServer(Context ctx) {
         String id = store.read(s -> s.resolveServer(ctx.pathParam("id"))).orElse(ctx.pathParam("id"));
+        if (sim == null) throw new ApiError(404, "this node runs no simulated data center", "server");
         if (!sim.knows(id)) throw new ApiError(404, "no simulated server '" + ctx.pathParam("id") + "'", "server");
         return id;
     }

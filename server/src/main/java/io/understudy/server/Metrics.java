@@ -49,6 +49,10 @@ public final class Metrics implements EngineListener {
                 .publishPercentileHistogram().register(registry).record(took);
     }
 
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     public String scrape() {
         return registry.scrape();
     }

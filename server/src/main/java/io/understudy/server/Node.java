@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -36,8 +37,32 @@ public final class Node implements AutoCloseable {
      * @param config the data center to apply at start, or null to keep the one in the state
      * @param speed how much faster than the wall clock the simulated data center runs
      */
+    /**
+     * @param nodeId this node's id in its Raft group
+     * @param peers every member of the group, this node included, at their Raft addresses; empty for a single node
+     * @param tokensFile the API tokens, shared by the nodes of a group; null for {@code tokens.json} in the data dir
+     */
     public record Settings(Path dataDir, String bind, int httpPort, int raftPort, DataCenterConfig config, double speed,
-                           SimTimings timings) {}
+                           SimTimings timings, String nodeId, List<RatisSettings.Peer> peers, Path tokensFile) {
+        public Settings {
+            if (nodeId == null) nodeId = "n1";
+            peers = peers == null ? List.of() : List.copyOf(peers);
+        }
+
+        /** A single node with its tokens in its data directory. */
+        public Settings(Path dataDir, String bind, int httpPort, int raftPort, DataCenterConfig config, double speed, SimTimings timings) {
+            this(dataDir, bind, httpPort, raftPort, config, speed, timings, "n1", List.of(), null);
+        }
+
+        RatisSettings raft() {
+            if (peers.isEmpty()) return RatisSettings.singleNode(nodeId, dataDir, raftPort);
+            return new RatisSettings(nodeId, peers, dataDir, raftPort, RatisSettings.DEFAULT_REQUEST_TIMEOUT,
+                    RatisSettings.DEFAULT_SNAPSHOT_THRESHOLD);
+        }
+    }
+
+    /** How long a member of a group waits at start for a leader to commit (or hand it) the configuration. */
+    private static final java.time.Duration JOIN_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     private final StateStore store;
     private final ScaledScheduler scheduler;
@@ -55,30 +80,65 @@ public final class Node implements AutoCloseable {
 
     public Node(Settings settings) throws IOException {
         Files.createDirectories(settings.dataDir());
-        tokens = Tokens.loadOrCreate(settings.dataDir());
-        store = RatisStateStore.start(RatisSettings.singleNode("n1", settings.dataDir(), settings.raftPort()));
+        tokens = settings.tokensFile() == null ? Tokens.loadOrCreate(settings.dataDir()) : Tokens.loadOrCreateFile(settings.tokensFile());
+        store = RatisStateStore.start(settings.raft());
         try {
-            if (settings.config() != null && !Objects.equals(settings.config(), store.read(ClusterState::config))) {
-                Result r = store.submit(new ApplyConfig(settings.config(), "startup", Instant.now()));
-                if (!r.ok()) throw new IllegalArgumentException(r.message());
-            }
-            DataCenterConfig config = store.read(ClusterState::config);
-            if (config.servers().isEmpty()) throw new IllegalArgumentException("no data center configured: pass --config FILE");
+            DataCenterConfig config = joinWithConfig(settings);
             scheduler = new ScaledScheduler(settings.speed(), origin());
-            sim = new SimDataCenter(config, scheduler, settings.timings());
-            sim.adopt(placement(), poweredOff());
+            // Servers with a real (or external) BMC and agent need no simulator here; the demo's need this one.
+            boolean simulated = config.servers().stream().anyMatch(s -> s.agent() == null || "sim".equals(s.bmc().driver()));
+            sim = simulated ? new SimDataCenter(config, scheduler, settings.timings()) : null;
+            if (sim != null) sim.adopt(placement(), poweredOff());
             Metrics metrics = new Metrics(store);
             engine = new Engine(store, io.understudy.drivers.DriverFactory.forConfig(() -> store.read(ClusterState::config), sim), scheduler, EngineSettings.DEFAULTS, steps, metrics);
-            sim.addListener(engine.detector());
-            sim.start();
+            // Until the API listens, agents' heartbeats cannot reach this node: their silence is not news.
+            engine.detector().deaf();
+            if (sim != null) {
+                sim.addListener(engine.detector());
+                sim.start();
+            }
+            AgentReceiver agents = new AgentReceiver(() -> store.read(ClusterState::config),
+                    io.understudy.drivers.agent.AgentSecrets.fromEnvironment(), engine.detector(), scheduler, metrics.registry());
             events = io.understudy.drivers.redfish.RedfishEventSubscriptions.start(config,
                     new java.net.InetSocketAddress(settings.bind(), settings.httpPort() == 0 ? 0 : settings.httpPort() + 2),
                     engine.detector()::hardwareEvent, schedulerClock(scheduler), store.term());
-            api = new Api(store, engine, sim, tokens, metrics, "n1", scheduler);
+            api = new Api(store, engine, sim, tokens, metrics, settings.nodeId(), scheduler).withAgents(agents);
             api.start(settings.bind(), settings.httpPort());
+            engine.detector().listening();
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    /**
+     * The configuration to run with: the one given, committed if the group does not have it yet, else the group's.
+     * A member of a group may start before the group has a leader, so it retries until {@link #JOIN_TIMEOUT}.
+     */
+    private DataCenterConfig joinWithConfig(Settings settings) {
+        long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                if (settings.config() != null && !Objects.equals(settings.config(), store.read(ClusterState::config))) {
+                    Result r = store.submit(new ApplyConfig(settings.config(), "startup", Instant.now()));
+                    if (!r.ok()) throw new IllegalArgumentException(r.message());
+                }
+                DataCenterConfig config = store.read(ClusterState::config);
+                if (!config.servers().isEmpty()) return config;
+                if (settings.peers().isEmpty()) throw new IllegalArgumentException("no data center configured: pass --config FILE");
+            } catch (StateStore.StateException e) {
+                if (settings.peers().isEmpty() || System.nanoTime() > deadline) throw e;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalArgumentException("no data center configured after " + JOIN_TIMEOUT.toSeconds()
+                        + " s: pass --config FILE to this node or another member of the group");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while joining the group", e);
+            }
         }
     }
 
@@ -152,7 +212,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         if (events != null) events.close();
         api.stop();
-        sim.stop();
+        if (sim != null) sim.stop();
         engine.leadershipLost();
         scheduler.close();
         steps.shutdownNow();

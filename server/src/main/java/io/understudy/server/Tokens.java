@@ -27,17 +27,34 @@ public final class Tokens {
     }
 
     public static Tokens loadOrCreate(Path dataDir) throws IOException {
-        Path file = dataDir.resolve("tokens.json");
+        return loadOrCreateFile(dataDir.resolve("tokens.json"));
+    }
+
+    /**
+     * The tokens in {@code file}, created with fresh random tokens when missing. Several nodes of one group may share
+     * a file and start at once: the file appears whole (linked from a private temporary file) and the first writer wins.
+     */
+    public static Tokens loadOrCreateFile(Path file) throws IOException {
         if (Files.exists(file)) {
             return new Tokens(Json.MAPPER.readValue(file.toFile(), new TypeReference<List<Token>>() {}));
         }
         List<Token> fresh = List.of(new Token("admin", Role.ADMIN, random()), new Token("operator", Role.OPERATOR, random()),
                 new Token("viewer", Role.VIEWER, random()));
-        Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fresh));
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, ".tokens", ".json");
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // Not a POSIX file system: the file keeps the default mode.
+            try {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // Not a POSIX file system: the file keeps the default mode.
+            }
+            Files.writeString(temp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fresh));
+            Files.createLink(file, temp);
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            return new Tokens(Json.MAPPER.readValue(file.toFile(), new TypeReference<List<Token>>() {}));
+        } finally {
+            Files.deleteIfExists(temp);
         }
         return new Tokens(fresh);
     }

@@ -5,6 +5,7 @@ import io.understudy.model.config.DataCenterConfig;
 import io.understudy.server.Node;
 import io.understudy.server.Tokens;
 import io.understudy.sim.SimTimings;
+import io.understudy.state.ratis.RatisSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +14,16 @@ import java.util.concurrent.CountDownLatch;
 final class Serve {
     private Serve() {}
 
+    /** Who this node is in its group; a single node has no peers. */
+    record Membership(String nodeId, List<RatisSettings.Peer> peers, Path tokensFile) {
+        static final Membership SINGLE = new Membership("n1", List.of(), null);
+    }
+
     static int run(ServeOptions o, Path dataDir, DataCenterConfig config, boolean demo) throws Exception {
+        return run(o, dataDir, config, demo, Membership.SINGLE);
+    }
+
+    static int run(ServeOptions o, Path dataDir, DataCenterConfig config, boolean demo, Membership m) throws Exception {
         for (var port : java.util.Map.of("--port", o.port, "--raft-port", o.raftPort()).entrySet()) {
             if (port.getValue() < 0 || port.getValue() > 65535) {
                 System.err.println("error: " + port.getKey() + ": expected a port 0-65535, got " + port.getValue());
@@ -24,17 +34,21 @@ final class Serve {
             System.err.println("error: --speed: expected a positive number, got " + o.speed);
             return 2;
         }
-        Node node = new Node(new Node.Settings(dataDir, o.bind, o.port, o.raftPort(), config, o.speed, SimTimings.DEFAULTS));
+        Node node = new Node(new Node.Settings(dataDir, o.bind, o.port, o.raftPort(), config, o.speed, SimTimings.DEFAULTS,
+                m.nodeId(), m.peers(), m.tokensFile()));
         String url = "http://" + (o.bind.equals("0.0.0.0") ? "127.0.0.1" : o.bind) + ":" + node.port();
         String admin = node.tokens().first(Tokens.Role.ADMIN).token();
         Path clientConfig = ClientConfig.defaultFile(System.getenv());
-        ClientConfig.write(clientConfig, List.of(url), admin);
-        System.out.println("understudy " + (demo ? "demo" : "server") + " running");
+        // A member of a group does not know its peers' API URLs, so it leaves the client config to the operator.
+        if (m.peers().isEmpty()) ClientConfig.write(clientConfig, List.of(url), admin);
+        System.out.println("understudy " + (demo ? "demo" : "server") + " running" + (m.peers().isEmpty() ? ""
+                : " as node " + m.nodeId() + " of " + m.peers().stream().map(RatisSettings.Peer::id).toList()));
         System.out.println("  API:          " + url + "/api/v1   (metrics: " + url + "/metrics)");
         System.out.println("  admin token:  " + admin);
-        System.out.println("  tokens:       " + dataDir.resolve("tokens.json") + " (admin, operator, viewer)");
+        System.out.println("  tokens:       " + (m.tokensFile() != null ? m.tokensFile() : dataDir.resolve("tokens.json")) + " (admin, operator, viewer)");
         System.out.println("  data dir:     " + dataDir);
-        System.out.println("  client config written to " + clientConfig + ": try `./understudy servers`");
+        if (m.peers().isEmpty()) System.out.println("  client config written to " + clientConfig + ": try `./understudy servers`");
+        else System.out.println("  try `./understudy --url URL1,URL2,URL3 cluster status` with every node's API URL");
         if (demo) System.out.println("  simulated time runs " + o.speed + "x; try `./understudy sim fail dl-1 --mode crash` then `./understudy jobs`");
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -46,6 +46,8 @@ public final class Detector implements AgentListener {
     private final Map<String, Instant> lastProbe = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Event> events = new ConcurrentLinkedDeque<>();
     private volatile Instant leaderSince;
+    /** When this node began to receive agents' reports; null while it cannot (its API not up yet): no conviction then. */
+    private volatile Instant listeningSince = Instant.EPOCH;
     private Instant lastTick;
 
     public Detector(StateStore store, Drivers drivers, Scheduler scheduler, EngineSettings settings, Decisions decisions,
@@ -79,6 +81,16 @@ public final class Detector implements AgentListener {
         lastTick = null;
     }
 
+    /** This node cannot hear agents yet (it is starting): silence means nothing until {@link #listening()}. */
+    public void deaf() {
+        listeningSince = null;
+    }
+
+    /** Agents' reports reach this node from now on; silence is measured from here at the earliest. */
+    public void listening() {
+        listeningSince = scheduler.now();
+    }
+
     /** One round of detection; called by the engine on the leader. */
     public void tick() {
         Instant now = scheduler.now();
@@ -100,7 +112,7 @@ public final class Detector implements AgentListener {
             Instant seen = lastSeen.get(r.id());
             // Only a heartbeat newer than the state counts as news: the last beat of a server we just fenced does not.
             boolean heartbeating = seen != null && seen.isAfter(r.since()) && !now.isAfter(seen.plus(policy.failureTimeout()));
-            Instant silentSince = max(seen, leaderSince);
+            Instant silentSince = listeningSince == null ? null : max(max(seen, leaderSince), listeningSince);
             boolean silentTooLong = silentSince != null && now.isAfter(silentSince.plus(policy.failureTimeout()));
             if (policy.heartbeatInterval().compareTo(slowest) > 0) slowest = policy.heartbeatInterval();
             switch (r.state()) {
@@ -123,7 +135,7 @@ public final class Detector implements AgentListener {
                 }
             }
         }
-        if (!paused) convict(suspects, expected, late, slowest, now);
+        if (!paused && listeningSince != null) convict(suspects, expected, late, slowest, now);
     }
 
     private record Watched(ServerRecord record, ServerSpec spec, GroupPolicy policy) {}

@@ -41,6 +41,7 @@ public final class ConfigValidator {
             if (s.cores() <= 0) errors.add(new ConfigError(at + ".cores", "expected a positive number of cores"));
             if (s.memoryGib() <= 0) errors.add(new ConfigError(at + ".memoryGib", "expected a positive memory size in GiB"));
             bmc(errors, at + ".bmc", s.bmc());
+            if (s.agent() != null) errors.addAll(s.agent().problems(at + ".agent"));
             try {
                 Location loc = s.parsedLocation();
                 Enclosure e = enclosures.get(loc.enclosure());

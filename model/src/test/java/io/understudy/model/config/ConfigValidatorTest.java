@@ -48,4 +48,15 @@ class ConfigValidatorTest {
         var d = dc(List.of(server("a", "enc1/bay1", "M", 8)), List.of(new GroupSpec("g", List.of("a"), List.of(), p)), List.of());
         assertThat(ConfigValidator.validate(d)).extracting(ConfigError::path).containsExactly("groups[0].policy.protection");
     }
+
+    @Test
+    void validate_agentSettings_needAnHttpEndpointAndExactlyOneSecret() {
+        ServerSpec noSecret = new ServerSpec("a", "enc1/bay1", "a", null, "M", "G1", 8, 64, null, new AgentSpec("http://198.18.0.11:7700", null, null));
+        ServerSpec badUrl = new ServerSpec("b", "enc1/bay2", "b", null, "M", "G1", 8, 64, null, new AgentSpec("ftp://x", "A", null));
+        ServerSpec good = new ServerSpec("c", "enc1/bay3", "c", null, "M", "G1", 8, 64, null, new AgentSpec("http://198.18.0.13:7700", null, "/etc/understudy/agent.secret"));
+        var d = dc(List.of(noSecret, badUrl, good), List.of(new GroupSpec("g", List.of("a", "b", "c"), List.of(), null)), List.of());
+        assertThat(ConfigValidator.validate(d)).extracting(ConfigError::toString).containsExactlyInAnyOrder(
+                "servers[0].agent.secretFile: set exactly one of secretEnv or secretFile: every agent message is signed",
+                "servers[1].agent.endpoint: expected an http(s)://host:port URL, got 'ftp://x'");
+    }
 }

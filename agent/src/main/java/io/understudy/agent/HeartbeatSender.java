@@ -1,0 +1,108 @@
+package io.understudy.agent;
+
+import io.understudy.drivers.agent.AgentProtocol;
+import io.understudy.drivers.agent.AgentProtocol.HardwareReport;
+import io.understudy.drivers.agent.AgentProtocol.Heartbeat;
+import io.understudy.drivers.agent.AgentProtocol.Inventory;
+import io.understudy.drivers.agent.Signer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Posts signed heartbeats and hardware events to every control-plane node, so whichever node leads next already
+ * knows who is alive (invariant 5). Fire and forget: a node that is down is simply not told, and a slow one never
+ * delays the others.
+ */
+public final class HeartbeatSender {
+    private final List<URI> nodes;
+    private final long boot;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private final Map<String, AtomicLong> seq = new ConcurrentHashMap<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+    /**
+     * @param nodes every control-plane node's base URL
+     * @param boot this run of the agent, e.g. its start time in epoch ms: a node accepts messages of a newer run
+     */
+    public HeartbeatSender(List<URI> nodes, long boot) {
+        if (nodes.isEmpty()) throw new IllegalArgumentException("expected at least one control-plane node to report to");
+        this.nodes = List.copyOf(nodes);
+        this.boot = boot;
+    }
+
+    /**
+     * One heartbeat in flight per server and node: a node that is slow or down gets the newest heartbeat when it
+     * answers, not a backlog of stale ones.
+     */
+    public void heartbeat(String server, String secret, Inventory inventory) {
+        byte[] body = AgentProtocol.bytes(new Heartbeat(server, boot, next(server), inventory));
+        String signature = Signer.sign(secret, body);
+        for (URI node : nodes) {
+            Slot slot = slots.computeIfAbsent(server + " " + node, k -> new Slot());
+            slot.pending.set(new byte[][] {body, signature.getBytes(java.nio.charset.StandardCharsets.US_ASCII)});
+            drain(node, slot);
+        }
+    }
+
+    private static final class Slot {
+        final java.util.concurrent.atomic.AtomicReference<byte[][]> pending = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+    }
+
+    private void drain(URI node, Slot slot) {
+        if (!slot.busy.compareAndSet(false, true)) return;
+        byte[][] next = slot.pending.getAndSet(null);
+        if (next == null) {
+            slot.busy.set(false);
+            if (slot.pending.get() != null) drain(node, slot);
+            return;
+        }
+        send(node, AgentProtocol.HEARTBEAT_PATH, next[0], new String(next[1], java.nio.charset.StandardCharsets.US_ASCII))
+                .whenComplete((r, e) -> {
+                    slot.busy.set(false);
+                    if (slot.pending.get() != null) drain(node, slot);
+                });
+    }
+
+    /** Every event is sent, to every node: an event is news, not a state that the next one replaces. */
+    public void hardwareEvent(String server, String secret, String text) {
+        byte[] body = AgentProtocol.bytes(new HardwareReport(server, boot, next(server), text));
+        String signature = Signer.sign(secret, body);
+        for (URI node : nodes) send(node, AgentProtocol.EVENT_PATH, body, signature);
+    }
+
+    private long next(String server) {
+        return seq.computeIfAbsent(server, s -> new AtomicLong()).incrementAndGet();
+    }
+
+    private java.util.concurrent.CompletableFuture<?> send(URI node, String path, byte[] body, String signature) {
+        HttpRequest r = HttpRequest.newBuilder(node.resolve(path))
+                .timeout(Duration.ofSeconds(1))
+                .header("Content-Type", "application/json")
+                .header(AgentProtocol.SIGNATURE_HEADER, signature)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return http.sendAsync(r, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, e) -> {
+            if (e != null || resp.statusCode() / 100 != 2) failed.incrementAndGet();
+            else sent.incrementAndGet();
+        });
+    }
+
+    /** Messages a node acknowledged, and those that got no answer or an error. */
+    public long sent() {
+        return sent.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+}

@@ -1,0 +1,129 @@
+package io.understudy.server;
+
+import io.understudy.agent.AgentServer;
+import io.understudy.agent.HeartbeatSender;
+import io.understudy.drivers.AgentListener;
+import io.understudy.drivers.DriverException;
+import io.understudy.drivers.agent.AgentProtocol.Inventory;
+import io.understudy.drivers.agent.AgentSecrets;
+import io.understudy.model.config.DataCenterConfig;
+import io.understudy.model.config.ServerSpec;
+import io.understudy.sim.Fault;
+import io.understudy.sim.SimDataCenter;
+import io.understudy.sim.SimTimings;
+import io.understudy.sim.redfish.RedfishService;
+import io.understudy.sim.redfish.SelfSignedCertificate;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A simulated data center served to control-plane nodes over the network, the way real hardware is: every server's
+ * BMC speaks Redfish (HTTPS, a self-signed certificate the nodes trust through its PEM file), every server's agent
+ * speaks the agent protocol (signed orders in, signed heartbeats and hardware events out to every node). It lets
+ * several server processes share one data center, as a Raft group of nodes does in production.
+ */
+public final class SimulatorProcess implements AutoCloseable {
+
+    /**
+     * @param tlsDir where the BMCs' certificate is made; {@code tlsDir/bmc.pem} is the trust store the configuration names
+     * @param bmcPasswordFile the Redfish password of user {@code admin} on every simulated BMC
+     */
+    public record Settings(DataCenterConfig config, List<URI> nodes, String bind, int agentPort, int redfishPort, Path tlsDir,
+                           Path bmcPasswordFile, double speed, SimTimings timings) {}
+
+    private final ScaledScheduler scheduler;
+    private final SimDataCenter sim;
+    private final RedfishService redfish;
+    private final AgentServer agents;
+    private final HeartbeatSender sender;
+
+    public SimulatorProcess(Settings s) throws IOException, DriverException {
+        Files.createDirectories(s.tlsDir());
+        SelfSignedCertificate cert = SelfSignedCertificate.create(s.tlsDir(), "understudy-sim-bmc");
+        scheduler = new ScaledScheduler(s.speed(), Instant.now());
+        sim = new SimDataCenter(s.config(), scheduler, s.timings());
+        AgentSecrets secrets = AgentSecrets.fromEnvironment();
+        Map<String, String> secretByServer = new HashMap<>();
+        for (ServerSpec server : s.config().servers()) {
+            if (server.agent() != null) secretByServer.put(server.id(), secrets.secret(server.id(), server.agent()));
+        }
+        sender = new HeartbeatSender(s.nodes(), System.currentTimeMillis());
+        sim.addListener(new AgentListener() {
+            @Override
+            public void heartbeat(String server, Instant at) {
+                String secret = secretByServer.get(server);
+                if (secret != null) sender.heartbeat(server, secret, inventory(s.config(), server));
+            }
+
+            @Override
+            public void hardwareEvent(String server, String text, Instant at) {
+                String secret = secretByServer.get(server);
+                if (secret != null) sender.hardwareEvent(server, secret, text);
+            }
+        });
+        redfish = new RedfishService(s.config(), sim, scheduler, Map.of("admin", Files.readString(s.bmcPasswordFile()).strip()))
+                .start(s.redfishPort(), cert);
+        agents = new AgentServer(secretByServer, sim, sim, Clock.systemUTC()).start(s.bind(), s.agentPort(), app -> {
+            app.get("/v1/sim/servers", ctx -> ctx.json(sim.views()));
+            app.post("/v1/sim/servers/{id}/fail", ctx -> {
+                String id = ctx.pathParam("id");
+                String mode = ctx.queryParam("mode");
+                if (!sim.knows(id)) {
+                    ctx.status(404).json(Map.of("error", "no simulated server '" + id + "'", "field", "id"));
+                    return;
+                }
+                Fault f;
+                try {
+                    f = Fault.parse(mode == null ? "" : mode);
+                } catch (IllegalArgumentException e) {
+                    ctx.status(400).json(Map.of("error", e.getMessage(), "field", "mode"));
+                    return;
+                }
+                sim.inject(id, f);
+                ctx.json(Map.of("message", "injected " + f.wire() + " into " + id));
+            });
+            app.post("/v1/sim/servers/{id}/repair", ctx -> {
+                String id = ctx.pathParam("id");
+                if (!sim.knows(id)) {
+                    ctx.status(404).json(Map.of("error", "no simulated server '" + id + "'", "field", "id"));
+                    return;
+                }
+                sim.repair(id);
+                ctx.json(Map.of("message", id + " repaired"));
+            });
+        });
+        sim.start();
+    }
+
+    private static Inventory inventory(DataCenterConfig config, String server) {
+        ServerSpec s = config.server(server).orElseThrow();
+        return new Inventory(s.model(), s.cores(), s.memoryGib(), "ok");
+    }
+
+    public int agentPort() {
+        return agents.port();
+    }
+
+    public int redfishPort() {
+        return redfish.port();
+    }
+
+    public SimDataCenter sim() {
+        return sim;
+    }
+
+    @Override
+    public void close() {
+        sim.stop();
+        agents.close();
+        redfish.close();
+        scheduler.close();
+    }
+}
