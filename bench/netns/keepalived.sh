@@ -108,8 +108,11 @@ for ((t = 1; t <= trials; t++)); do
   ka_conf a MASTER 150 "$advert" "$vrrp_version" > "$work/ka-a.conf"
   ka_conf b BACKUP 100 "$advert" "$vrrp_version" > "$work/ka-b.conf"
   for h in a b; do
+    # Fresh pid files per trial: the last trial's keepalived may still be an unreaped zombie, and keepalived takes a
+    # live pid in its pid file for "daemon is already running".
+    mkdir -p "$work/pid-$t"
     start_in "$h" "$work/ka-$h-$t.log" "$KEEPALIVED" --dont-fork --vrrp --log-console --log-detail --no-syslog \
-      -f "$work/ka-$h.conf" -p "$work/ka-$h.pid" -r "$work/ka-$h-vrrp.pid" -c "$work/ka-$h-chk.pid"
+      -f "$work/ka-$h.conf" -p "$work/pid-$t/ka-$h.pid" -r "$work/pid-$t/ka-$h-vrrp.pid" -c "$work/pid-$t/ka-$h-chk.pid"
   done
   # The client reaches the master a, and b is a settled backup (does not hold the VIP), twice 1 s apart.
   if ! wait_for 100 0.1 settled || ! sleep 1 || ! settled; then
@@ -124,8 +127,8 @@ for ((t = 1; t <= trials; t++)); do
   # A random phase against a's advert timer: 0.5 .. 1.5 s of normal service first.
   sleep "$(printf '0.%03d' $((RANDOM % 1000)))"; sleep 0.5
 
-  t_kill="$(date +%s.%N)"
   ip -n "$prefix-br" link set dev va down
+  t_kill="$(date +%s.%N)" # a is cut off from here on (an answer already received may still complete just before)
   victims="$(ip netns pids "$prefix-a")"
   [ -n "$victims" ] || { echo "trial $t: nothing running in $prefix-a" >&2; exit 1; }
   # shellcheck disable=SC2086
