@@ -59,6 +59,14 @@ public final class IpmiSimPeer implements AutoCloseable {
 
     /** Starts ipmi_sim in {@code dir} with {@code chassisScript} as the host's power control. */
     public static IpmiSimPeer start(Path dir, String chassisScript) throws IOException {
+        return start(dir, chassisScript, List.of());
+    }
+
+    /**
+     * Starts ipmi_sim behind a command prefix, e.g. {@code ip netns exec NS}: it then serves on the loopback of that
+     * network namespace, where only processes in the namespace reach it.
+     */
+    public static IpmiSimPeer start(Path dir, String chassisScript, List<String> prefix) throws IOException {
         Peers.require("ipmi_sim", "ipmitool");
         byte[] raw = new byte[6];   // ipmi_sim keeps at most 16 bytes of a password
         new SecureRandom().nextBytes(raw);
@@ -92,7 +100,9 @@ public final class IpmiSimPeer implements AutoCloseable {
                 """);
         Files.createDirectories(dir.resolve("state"));
         String sim = Tools.find("ipmi_sim").orElseThrow().toString();
-        Process p = new ProcessBuilder(List.of(sim, "-c", "lan.conf", "-f", "bmc.emu", "-s", "state", "-n"))
+        List<String> cmd = new java.util.ArrayList<>(prefix);
+        cmd.addAll(List.of(sim, "-c", "lan.conf", "-f", "bmc.emu", "-s", "state", "-n"));
+        Process p = new ProcessBuilder(cmd)
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("ipmi_sim.log").toFile()).start();
         IpmiSimPeer peer = new IpmiSimPeer(dir, port, password, p);
         try {
@@ -157,7 +167,8 @@ public final class IpmiSimPeer implements AutoCloseable {
         String local = "0100007F:" + String.format(Locale.ROOT, "%04X", port);
         for (int i = 0; i < 100; i++) {
             if (!alive()) throw new IOException("ipmi_sim exited: " + Files.readString(dir.resolve("ipmi_sim.log")).strip());
-            for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+            // The process's own view: ipmi_sim may run in another network namespace (ip netns exec execs it, same pid).
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/net/udp"))) {
                 if (line.trim().split("\\s+")[1].equals(local)) return;
             }
             try {
