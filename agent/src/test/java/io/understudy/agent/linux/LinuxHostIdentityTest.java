@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.understudy.drivers.DriverException;
+import io.understudy.drivers.WorkloadDriver;
 import io.understudy.model.config.FcPort;
 import io.understudy.model.config.Identity;
 import io.understudy.model.config.ProfileSpec;
+import io.understudy.model.config.Workload;
 import io.understudy.testkit.DrivenScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,6 +194,25 @@ class LinuxHostIdentityTest {
         h.releaseIdentity(p);
         h.close();
         assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void startWorkload_runsInTheHostsNamespaceAndStopsThere(@TempDir Path dir) throws Exception {
+        String d = "'" + dir + "'";
+        Workload w = new Workload("sleeper",
+                "sleep 300 </dev/null >/dev/null 2>&1 & echo $! > " + d + "/pid",
+                "kill \"$(cat " + d + "/pid)\" && rm " + d + "/pid",
+                "[ -f " + d + "/pid ] || exit 7; kill -0 \"$(cat " + d + "/pid)\" 2>/dev/null && exit 0; exit 1");
+        ProfileSpec p = new ProfileSpec("web", "g1", "srv1", new Identity("web1", List.of(ALIAS), null, null), w,
+                null, null, null, null);
+        a.applyIdentity(p);
+
+        a.startWorkload(p);
+        assertThat(a.monitorWorkload(p)).isEqualTo(WorkloadDriver.Status.RUNNING);
+        assertThat(net.pids("a")).contains(Long.parseLong(Files.readString(dir.resolve("pid")).strip()));
+
+        a.stopWorkload(p);
+        assertThat(a.monitorWorkload(p)).isEqualTo(WorkloadDriver.Status.NOT_RUNNING);
     }
 
     @Test

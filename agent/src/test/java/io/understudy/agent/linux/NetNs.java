@@ -132,6 +132,15 @@ final class NetNs implements AutoCloseable {
         return run(List.of("ip", "netns", "exec", ns(from), "ping", "-c", "1", "-W", "2", address)).exit() == 0;
     }
 
+    /** The processes running in {@code host}'s namespace. */
+    List<Long> pids(String host) {
+        List<Long> out = new ArrayList<>();
+        for (String pid : run(List.of("ip", "netns", "pids", ns(host))).stdout().split("\\s+")) {
+            if (!pid.isBlank()) out.add(Long.parseLong(pid));
+        }
+        return out;
+    }
+
     /** Polls {@code condition} every 20 ms, at most {@code limit} and at most 500 times; returns whether it held. */
     static boolean await(BooleanSupplier condition, Duration limit) {
         long end = System.nanoTime() + limit.toNanos();
