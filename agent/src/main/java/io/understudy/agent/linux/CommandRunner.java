@@ -1,0 +1,116 @@
+package io.understudy.agent.linux;
+
+import io.understudy.drivers.DriverException;
+import io.understudy.drivers.DriverException.Kind;
+import io.understudy.drivers.process.ProcessRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every command {@link LinuxHost} issues, each bounded by a timeout, behind an optional prefix: in production the
+ * prefix is empty; tests use {@code ip netns exec NS} so the same code drives the real kernel inside a namespace.
+ */
+public final class CommandRunner {
+    private final List<String> prefix;
+
+    public CommandRunner(List<String> prefix) {
+        this.prefix = List.copyOf(prefix);
+    }
+
+    /** Runs commands on this machine as they are. */
+    public static CommandRunner local() {
+        return new CommandRunner(List.of());
+    }
+
+    /** Runs commands inside network namespace {@code ns} (needs root). */
+    public static CommandRunner inNamespace(String ns) {
+        return new CommandRunner(List.of("ip", "netns", "exec", ns));
+    }
+
+    /** Runs {@code argv} with no extra environment. */
+    public ProcessRunner.Result run(List<String> argv, Duration limit) throws DriverException {
+        return run(argv, Map.of(), limit);
+    }
+
+    /**
+     * Runs {@code argv}; the exit code is the caller's to judge.
+     *
+     * @throws DriverException TIMEOUT when it ran out of time (it and its children were killed), FAILED when it could
+     *     not be started or its output could not be read
+     */
+    public ProcessRunner.Result run(List<String> argv, Map<String, String> env, Duration limit) throws DriverException {
+        List<String> command = command(argv);
+        try {
+            return ProcessRunner.run(command, env, null, limit);
+        } catch (ProcessRunner.TimedOut e) {
+            throw new DriverException(Kind.TIMEOUT, show(argv) + " " + e.getMessage());
+        } catch (IOException e) {
+            String hint = String.valueOf(e.getMessage()).startsWith("cannot read the output")
+                    ? " (a command that starts a daemon must redirect the daemon's output, or the daemon holds ours open)" : "";
+            throw new DriverException(Kind.FAILED, "cannot run " + show(argv) + ": " + e.getMessage() + hint);
+        }
+    }
+
+    /**
+     * Runs short, quiet commands side by side and returns their results in order. Made for arping, which waits a
+     * whole interval after its last probe: a gratuitous ARP round for several addresses then takes one interval, not
+     * one per address. Output is read after exit, so each command must print little (well under a pipe's 64 KiB).
+     */
+    public List<ProcessRunner.Result> runTogether(List<List<String>> argvs, Duration limit) throws DriverException {
+        List<Process> started = new ArrayList<>();
+        long begin = System.nanoTime();
+        long deadline = begin + limit.toNanos();
+        try {
+            for (List<String> argv : argvs) {
+                ProcessBuilder pb = new ProcessBuilder(command(argv)).redirectErrorStream(true);
+                started.add(pb.start());
+            }
+            List<ProcessRunner.Result> results = new ArrayList<>();
+            for (int i = 0; i < started.size(); i++) {
+                Process p = started.get(i);
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    throw new DriverException(Kind.TIMEOUT, show(argvs.get(i)) + " did not finish within "
+                            + limit.toMillis() + " ms; killed");
+                }
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                results.add(new ProcessRunner.Result(p.exitValue(), out, "", Duration.ofNanos(System.nanoTime() - begin)));
+            }
+            return results;
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot run " + show(argvs.get(Math.min(started.size(), argvs.size() - 1)))
+                    + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(Kind.FAILED, "interrupted while running " + show(argvs.get(0)));
+        } finally {
+            for (Process p : started) kill(p);
+        }
+    }
+
+    private List<String> command(List<String> argv) {
+        List<String> all = new ArrayList<>(prefix);
+        all.addAll(argv);
+        return all;
+    }
+
+    /** Kills what is still running, children first so none is re-parented alive; a no-op for what has exited. */
+    private static void kill(Process p) {
+        if (!p.isAlive()) return;
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String show(List<String> argv) {
+        return String.join(" ", argv);
+    }
+}

@@ -1,0 +1,219 @@
+package io.understudy.agent.linux;
+
+import io.understudy.agent.Host;
+import io.understudy.agent.linux.IpLink.Alias;
+import io.understudy.drivers.DriverException;
+import io.understudy.drivers.DriverException.Kind;
+import io.understudy.drivers.WorkloadDriver;
+import io.understudy.model.config.FcPort;
+import io.understudy.model.config.Identity;
+import io.understudy.model.config.ProfileSpec;
+import io.understudy.model.time.Scheduler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A real Linux server as a {@link Host}: alias addresses on one interface ({@code ip addr replace}/{@code del}),
+ * announced by gratuitous ARP (iputils {@code arping}) at once, a few times more, then periodically; the profile's
+ * MAC on that interface when {@link LinuxHostSettings#setMac()}; its hostname in a file; its workload through
+ * {@code sh -c}. There is no fabric driver here: a boot-from-SAN port is refused, other WWPNs fail.
+ *
+ * <p>Identity changes are checked whole before the first one is made, so a refused profile leaves the server
+ * untouched. They are serialised on this object; release stops the announcements before removing the addresses.
+ */
+public final class LinuxHost implements Host, AutoCloseable {
+    private static final Pattern HOSTNAME = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+    private final LinuxHostSettings settings;
+    private final IpLink link;
+    private final Announcer announcer;
+    private final LinuxWorkload workload;
+    /** The interface's MAC before any profile's: what release puts back. */
+    private final String ownMac;
+
+    private LinuxHost(LinuxHostSettings settings, IpLink link, Announcer announcer, LinuxWorkload workload, String ownMac) {
+        this.settings = settings;
+        this.link = link;
+        this.announcer = announcer;
+        this.workload = workload;
+        this.ownMac = ownMac;
+    }
+
+    /** Starts on this machine; see {@link #start(LinuxHostSettings, CommandRunner, Scheduler)}. */
+    public static LinuxHost start(LinuxHostSettings settings, Scheduler scheduler) throws DriverException {
+        return start(settings, CommandRunner.local(), scheduler);
+    }
+
+    /**
+     * Checks the tools and the interface, and remembers the interface's own MAC.
+     *
+     * @param runner every command goes through it (tests prefix {@code ip netns exec NS})
+     * @param scheduler times the periodic gratuitous ARP
+     * @throws DriverException FAILED when arping is not iputils' or the interface does not exist
+     */
+    public static LinuxHost start(LinuxHostSettings settings, CommandRunner runner, Scheduler scheduler) throws DriverException {
+        Announcer.requireIputils(runner, settings.commandTimeout());
+        IpLink link = new IpLink(runner, settings.interfaceName(), settings.commandTimeout());
+        String own = link.permanentMac().orElse(link.mac());
+        return new LinuxHost(settings, link, new Announcer(runner, settings, scheduler),
+                new LinuxWorkload(runner, settings.workloadTimeout()), own);
+    }
+
+    @Override
+    public void applyIdentity(ProfileSpec profile) throws DriverException {
+        Identity id = profile.identity();
+        checkFcPorts(profile);
+        List<Alias> aliases = aliases(id);
+        Optional<String> mac = mac(profile);
+        String hostname = hostname(id);
+        synchronized (this) {
+            // The MAC first: arping announces whatever MAC the interface has when it runs.
+            if (mac.isPresent() && !mac.get().equals(link.mac())) link.setMac(mac.get());
+            Map<String, Integer> present = link.addresses();
+            for (Alias a : aliases) if (!present.containsKey(a.address())) link.add(a);
+            if (hostname != null) writeHostname(hostname);
+            announcer.start(profile.id(), aliases);
+        }
+    }
+
+    /** Takes back what {@link #applyIdentity} wrote; FC ports are ignored, since this host never writes them. */
+    @Override
+    public void releaseIdentity(ProfileSpec profile) throws DriverException {
+        Identity id = profile.identity();
+        List<Alias> aliases = aliases(id);
+        Optional<String> mac = mac(profile);
+        synchronized (this) {
+            announcer.withdraw(profile.id());
+            Map<String, Integer> present = link.addresses();
+            for (Alias a : aliases) {
+                Integer prefix = present.get(a.address());
+                // With the prefix it has, not the one asked: del with another prefix would leave it in place.
+                if (prefix != null) link.delete(new Alias(a.address(), prefix));
+            }
+            if (mac.isPresent() && mac.get().equals(link.mac())) {
+                if (mac.get().equals(ownMac)) {
+                    throw new DriverException(Kind.FAILED, "cannot give " + settings.interfaceName() + " its own MAC back:"
+                            + " it already had the profile's MAC " + mac.get() + " when the agent started");
+                }
+                link.setMac(ownMac);
+            }
+            removeHostname(id.hostname());
+        }
+    }
+
+    /** True when every alias address is on the interface (and the profile's MAC, when this host sets MACs). */
+    @Override
+    public synchronized boolean holdsIdentity(ProfileSpec profile) throws DriverException {
+        List<Alias> aliases = aliases(profile.identity());
+        Optional<String> mac = mac(profile);
+        if (aliases.isEmpty() && mac.isEmpty()) return false;
+        if (!aliases.isEmpty()) {
+            Map<String, Integer> present = link.addresses();
+            for (Alias a : aliases) if (!present.containsKey(a.address())) return false;
+        }
+        return mac.isEmpty() || mac.get().equals(link.mac());
+    }
+
+    @Override
+    public void startWorkload(ProfileSpec profile) throws DriverException {
+        workload.start(profile);
+    }
+
+    @Override
+    public void stopWorkload(ProfileSpec profile) throws DriverException {
+        workload.stop(profile);
+    }
+
+    @Override
+    public WorkloadDriver.Status monitorWorkload(ProfileSpec profile) throws DriverException {
+        return workload.monitor(profile);
+    }
+
+    @Override
+    public Inventory inventory() {
+        return LinuxInventory.read(LinuxInventory.DMI_PRODUCT_NAME, LinuxInventory.MEMINFO, settings.fallbackModel(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Whether the profile's addresses are being re-announced (between apply and release). */
+    public boolean announcing(ProfileSpec profile) {
+        return announcer.announcing(profile.id());
+    }
+
+    /** Stops every periodic announcement; the identity stays as it is (the agent is shutting down, not releasing). */
+    @Override
+    public void close() {
+        announcer.withdrawAll();
+    }
+
+    private static void checkFcPorts(ProfileSpec p) throws DriverException {
+        List<FcPort> ports = p.identity().fcPorts();
+        for (FcPort f : ports) {
+            if (f.bootFromSan()) {
+                throw new DriverException(Kind.REFUSED, "boot-from-SAN port " + f.name() + " (WWPN " + f.wwpn()
+                        + ") of profile " + p.id() + " is never rewritten on a running server; move it with a cold failover");
+            }
+        }
+        if (!ports.isEmpty()) {
+            List<String> wwpns = ports.stream().map(FcPort::wwpn).toList();
+            throw new DriverException(Kind.FAILED, "no fabric driver configured: cannot move WWPNs " + wwpns + " of profile " + p.id());
+        }
+    }
+
+    private List<Alias> aliases(Identity id) throws DriverException {
+        List<Alias> out = new ArrayList<>();
+        for (String a : id.addresses()) out.add(IpLink.alias(a, settings.prefix()));
+        return out;
+    }
+
+    /** The MAC to write, when this host writes MACs and the profile has one. */
+    private Optional<String> mac(ProfileSpec p) throws DriverException {
+        List<String> macs = p.identity().macs();
+        if (!settings.setMac() || macs.isEmpty()) return Optional.empty();
+        if (macs.size() > 1) {
+            throw new DriverException(Kind.FAILED, "profile " + p.id() + " lists " + macs.size() + " MACs but this host"
+                    + " carries identity on one interface (" + settings.interfaceName() + ")");
+        }
+        return Optional.of(IpLink.mac(macs.get(0)));
+    }
+
+    /** The hostname to write, or null when there is no file to write it to or nothing to write. */
+    private String hostname(Identity id) throws DriverException {
+        if (settings.hostnameFile() == null || id.hostname() == null || id.hostname().isBlank()) return null;
+        String h = id.hostname().strip();
+        if (!HOSTNAME.matcher(h).matches()) throw new DriverException(Kind.FAILED, "hostname '" + h + "' is not a valid host name");
+        return h;
+    }
+
+    private void writeHostname(String hostname) throws DriverException {
+        Path file = settings.hostnameFile();
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Path tmp = Files.createTempFile(dir, ".hostname", ".tmp");
+            Files.writeString(tmp, hostname + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot write hostname to " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Removes the hostname file only while it still names this profile: another profile's is not ours to remove. */
+    private void removeHostname(String hostname) throws DriverException {
+        Path file = settings.hostnameFile();
+        if (file == null || hostname == null || !Files.exists(file)) return;
+        try {
+            if (Files.readString(file, StandardCharsets.UTF_8).strip().equals(hostname.strip())) Files.delete(file);
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot remove hostname file " + file + ": " + e.getMessage());
+        }
+    }
+}
