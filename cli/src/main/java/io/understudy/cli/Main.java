@@ -16,6 +16,7 @@ public final class Main {
         cl.addSubcommand(new ServerCommand());
         cl.addSubcommand(new DemoCommand());
         cl.addSubcommand(new io.understudy.cli.launch.SimDcCommand());
+        cl.addSubcommand(new io.understudy.cli.launch.AgentCommand());
         cl.addSubcommand(new io.understudy.cli.launch.BmcCommand());
         ClientCommandsHook.register(cl);
         CommandLine config = cl.getSubcommands().get("config");

@@ -16,4 +16,13 @@ public interface IdentityDriver {
     void release(String server, ProfileSpec profile, CallContext ctx) throws DriverException;
 
     boolean holds(String server, ProfileSpec profile, CallContext ctx) throws DriverException;
+
+    /**
+     * Whether the server's identity lives in its running OS (an agent's alias addresses), so that powering it off
+     * takes the identity with it and there is nothing to withdraw from a fenced server; false where the identity is
+     * kept outside the OS (an enclosure's bay profile) and must be withdrawn even from a server that is off.
+     */
+    default boolean lapsesWhenOff(String server) {
+        return false;
+    }
 }

@@ -39,6 +39,18 @@ class FailoverTest {
     }
 
     @Test
+    void aServerNeverHeardFrom_whoseBmcSaysOn_isWaitedFor_notFencedOrFailedOver() {
+        SimFixture f = new SimFixture();
+        // Hung before its first heartbeat: as a control plane sees a server whose agent has not started yet.
+        f.fail("dl-1", Fault.HANG);
+        f.run(Duration.ofSeconds(30));
+        assertThat(f.jobs()).isEmpty();
+        assertThat(f.stateOf("dl-1")).isEqualTo(ServerState.UNKNOWN);
+        assertThat(f.sim.view("dl-1").state()).as("never fenced").isNotEqualTo("off");
+        assertThat(f.engine.decisions().recent()).anySatisfy(d -> assertThat(d.toString()).contains("dl-1").contains("waiting for its agent"));
+    }
+
+    @Test
     void coldFailover_afterPowerLoss_bootsSmallestQualifiedSpareWithIdentity() {
         SimFixture f = new SimFixture().settled();
         f.fail("bl-2", Fault.POWER_LOSS);

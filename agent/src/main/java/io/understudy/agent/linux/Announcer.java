@@ -65,13 +65,20 @@ final class Announcer {
         }
     }
 
-    /** Announces {@code aliases} now, then on the schedule, until {@link #withdraw}; replaces any earlier schedule. */
+    /**
+     * Announces {@code aliases} now (without waiting for arping to finish), then on the schedule, until
+     * {@link #withdraw}; replaces any earlier schedule. Failures of a round are logged; the next round retries.
+     */
     synchronized void start(String profileId, List<Alias> aliases) throws DriverException {
         withdraw(profileId);
         if (aliases.isEmpty()) return;
-        round(aliases);
         Schedule s = new Schedule();
         active.put(profileId, s);
+        // The first round goes out at once but is not waited for: arping lingers a second after its packet, and that
+        // second would be added to every takeover. It takes the lock, so it runs once this returns — unless withdrawn.
+        Thread now = new Thread(() -> scheduled(profileId, s, aliases), "garp-" + profileId);
+        now.setDaemon(true);
+        now.start();
         for (int i = 1; i <= repeats; i++) {
             s.handles.add(scheduler.schedule(interval.multipliedBy(i), () -> scheduled(profileId, s, aliases)));
         }

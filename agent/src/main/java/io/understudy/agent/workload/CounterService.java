@@ -13,7 +13,7 @@ import java.nio.file.StandardCopyOption;
 /**
  * A small stateful workload for tests and demonstrations: an HTTP counter that keeps its count in its data directory,
  * so a failover shows whether the data came along. {@code GET /} answers {@code NAME COUNT} and counts the request;
- * {@code GET /peek} answers without counting. It starts in a fraction of a second (the JDK's own HTTP server, no
+ * {@code GET /peek} answers the same without counting; {@code GET /who} answers the name alone (for outage probes). It starts in a fraction of a second (the JDK's own HTTP server, no
  * framework), as a workload on a hot spare must.
  *
  * <p>Run: {@code java -cp understudy.jar io.understudy.agent.workload.CounterService NAME ADDRESS PORT DATA_DIR}
@@ -33,15 +33,20 @@ public final class CounterService {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(args[1]), Integer.parseInt(args[2])), 64);
         server.createContext("/", exchange -> {
             String body;
+            String path = exchange.getRequestURI().getPath();
             synchronized (count) {
-                if (!exchange.getRequestURI().getPath().equals("/peek")) {
+                if (path.equals("/who")) {
+                    body = name;
+                } else if (!path.equals("/peek")) {
                     count[0]++;
                     // Written whole and renamed, so a kill -9 leaves the old count or the new one, never half of one.
                     Path tmp = data.resolve("count.tmp");
                     Files.writeString(tmp, Long.toString(count[0]));
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    body = name + " " + count[0] + "\n";
+                } else {
+                    body = name + " " + count[0] + "\n";
                 }
-                body = name + " " + count[0] + "\n";
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain");

@@ -60,6 +60,12 @@ public final class AgentRouter implements IdentityDriver, WorkloadDriver {
         return identity(server).holds(server, profile, ctx);
     }
 
+    /** A real agent's aliases live in its OS: a fenced (powered-off) server holds nothing any more. */
+    @Override
+    public boolean lapsesWhenOff(String server) {
+        return remote(server);
+    }
+
     @Override
     public void start(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
         workload(server).start(server, profile, ctx);

@@ -46,6 +46,7 @@ public final class Detector implements AgentListener {
     private final Map<String, Instant> lastProbe = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Event> events = new ConcurrentLinkedDeque<>();
     private volatile Instant leaderSince;
+    private final java.util.Set<String> waitingForAgent = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When this node began to receive agents' reports; null while it cannot (its API not up yet): no conviction then. */
     private volatile Instant listeningSince = Instant.EPOCH;
     private Instant lastTick;
@@ -175,6 +176,14 @@ public final class Detector implements AgentListener {
             String reason = v.text() + (silent == null ? " (never heard from)" : " (silent " + silent.toMillis() + " ms)");
             if (v == Verdict.POWERED_OFF && isIdleSpare(s.spec().id())) {
                 observe(s.spec().id(), ServerState.OFF, "BMC reports power off");
+                continue;
+            }
+            if (s.lastSeen() == null && v != Verdict.POWERED_OFF) {
+                // Never heard from and not off: its agent has not started yet (a control plane started first, a slow
+                // boot). Silence we never saw end is no failure; fencing it would take down a server on its way up.
+                if (waitingForAgent.add(s.spec().id())) {
+                    decisions.record(s.spec().id(), "no heartbeat yet and the BMC says it is on: waiting for its agent");
+                }
                 continue;
             }
             observe(s.spec().id(), ServerState.FAILED, reason);

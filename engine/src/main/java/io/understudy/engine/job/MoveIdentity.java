@@ -28,6 +28,11 @@ final class MoveIdentity implements JobStep {
     }
 
     private Outcome move(StepContext c, FencedServer source) {
+        if (c.drivers().identity().lapsesWhenOff(source.id())) {
+            // Fenced means powered off, and an OS-held identity (alias addresses) does not outlive power: nothing to ask
+            // of an agent that cannot answer.
+            return commit(c, source.id() + " is powered off; its identity went with it");
+        }
         try {
             c.drivers().identity().release(source.id(), c.profile(), c.call());
         } catch (DriverException e) {
@@ -40,8 +45,12 @@ final class MoveIdentity implements JobStep {
     }
 
     private static Outcome commit(StepContext c) {
+        return commit(c, null);
+    }
+
+    private static Outcome commit(StepContext c, String note) {
         var r = c.submit(new MoveProfile(c.job().id(), c.now()));
         if (!r.ok()) return Outcome.failed(AlarmType.FAILOVER_FAILED, r.message());
-        return Outcome.done(r.message());
+        return Outcome.done(note == null ? r.message() : r.message() + " (" + note + ")");
     }
 }
