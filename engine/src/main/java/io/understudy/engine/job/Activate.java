@@ -53,7 +53,11 @@ final class Activate implements JobStep {
             }
             if (!holds) {
                 c.drivers().identity().assign(id, profile, c.call());
-                return Outcome.waitUntil(c.nextPoll(), "identity pushed to the agent of " + id + " (no reboot)");
+                // An agent answers once the identity is applied: ask again now rather than a poll later, since every
+                // moment here is outage for the profile's clients.
+                if (!c.drivers().identity().holds(id, profile, c.call())) {
+                    return Outcome.waitUntil(c.nextPoll(), "identity pushed to the agent of " + id + " (no reboot)");
+                }
             }
             c.drivers().workload().start(id, profile, c.call());
             return Outcome.done("identity of " + profile.id() + " active on " + id + " (" + level.wire() + "); workload started");

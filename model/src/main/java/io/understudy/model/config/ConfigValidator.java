@@ -130,8 +130,8 @@ public final class ConfigValidator {
     }
 
     private static void policy(List<ConfigError> errors, String at, GroupPolicy p) {
-        if (p.protection() == ProtectionLevel.PRELOADED || p.protection() == ProtectionLevel.LOCKSTEP) {
-            errors.add(new ConfigError(at + ".protection", "level '" + p.protection().wire() + "' is not available yet; expected cold or hot"));
+        if (p.protection() == ProtectionLevel.LOCKSTEP) {
+            errors.add(new ConfigError(at + ".protection", "level 'lockstep' is not available yet; expected cold, hot or preloaded"));
         }
         if (p.heartbeatInterval().isNegative() || p.heartbeatInterval().isZero()) errors.add(new ConfigError(at + ".heartbeatInterval", "expected a positive duration"));
         if (p.failureTimeout().compareTo(p.heartbeatInterval()) <= 0) errors.add(new ConfigError(at + ".failureTimeout", "expected longer than heartbeatInterval (" + p.heartbeatInterval() + ")"));

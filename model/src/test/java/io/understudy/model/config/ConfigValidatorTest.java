@@ -44,7 +44,7 @@ class ConfigValidatorTest {
 
     @Test
     void validate_levelsNotYetAvailable_areRefusedByName() {
-        GroupPolicy p = new GroupPolicy(ProtectionLevel.PRELOADED, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        GroupPolicy p = new GroupPolicy(ProtectionLevel.LOCKSTEP, null, null, null, null, null, null, null, null, null, null, null, null, null);
         var d = dc(List.of(server("a", "enc1/bay1", "M", 8)), List.of(new GroupSpec("g", List.of("a"), List.of(), p)), List.of());
         assertThat(ConfigValidator.validate(d)).extracting(ConfigError::path).containsExactly("groups[0].policy.protection");
     }

@@ -44,6 +44,10 @@ final class RatisGroup {
         GrpcConfigKeys.Server.setPort(p, s.port());
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(s.electionTimeoutMin()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(s.electionTimeoutMax()));
+        // A leader that stepped down for want of a majority may not run again for this long (Ratis: 10 s). With two
+        // of three left after a kill, one slow answer would then leave the group leaderless for 10 s — no detection,
+        // no job step. One election timeout is enough to keep it from flapping.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, millis(s.electionTimeoutMax()));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SEGMENT_SIZE);
         boolean snapshots = s.snapshotThreshold() > 0;
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, snapshots);
