@@ -1,0 +1,340 @@
+package io.understudy.system.netns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.understudy.drivers.peers.IpmiSimPeer;
+import io.understudy.drivers.peers.Peers;
+import io.understudy.state.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real data center in Linux network namespaces: a control-plane node, servers {@code a} (regular, home of profile
+ * {@code web}), {@code s} (regular) and {@code b} (the spare), each running {@code understudy agent}, a client
+ * {@code c}, all on one bridge with 198.18.0.0/24 addresses. Each server has an ipmi_sim BMC on the control plane's
+ * loopback whose power control is the host itself: power off takes its link down, kills every process in it and
+ * drops what lived in RAM (alias addresses). The profile's workload is the project's counter service on the alias.
+ * Logs, configuration and the control plane's decisions stay under {@code target/netns-run/NAME}.
+ */
+final class NetnsDataCenter implements AutoCloseable {
+    static final Path JAR = Path.of("..", "cli", "target", "understudy.jar").toAbsolutePath().normalize();
+    static final Path PROBE = Path.of("..", "bench", "netns", "probe.py").toAbsolutePath().normalize();
+    static final String ALIAS = "198.18.0.50";
+    static final int SERVICE_PORT = 8000;
+
+    /** What one failover looked like, from the client's side and from the control plane's. */
+    record Trial(JsonNode job, JsonNode probe, long killedAt) {
+        double outageMs() {
+            return probe.get("outage_ms").asDouble();
+        }
+
+        long detectionMs() {
+            return Instant.parse(job.get("created").asText()).toEpochMilli() - killedAt;
+        }
+
+        /** From the job's creation to the client's first good answer after the gap. */
+        long takeoverMs() {
+            return Math.round(probe.get("gap_end").asDouble() * 1000) - Instant.parse(job.get("created").asText()).toEpochMilli();
+        }
+    }
+
+    final Path dir;
+    final String protection;
+    final Lab lab;
+    final List<IpmiSimPeer> bmcs = new ArrayList<>();
+    final Map<String, IpmiSimPeer> bmc = new HashMap<>();
+    final List<Process> processes = new ArrayList<>();
+    final Map<String, Path> hostDirs = new HashMap<>();
+    String token;
+
+    /** Skips (or in CI fails) without root and the tools; then builds the namespaces and BMCs. */
+    static NetnsDataCenter create(String name, String protection, Duration heartbeat, Duration timeout) throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            if ("1".equals(System.getenv(Peers.REQUIRE))) throw new AssertionError("network namespace tests need root");
+            Assumptions.abort("not root: network namespaces need CAP_NET_ADMIN");
+        }
+        Peers.require("ip", "arping", "ipmi_sim", "ipmitool", "python3", "curl");
+        Path dir = Path.of("target", "netns-run", name).toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+        return new NetnsDataCenter(dir, protection, heartbeat, timeout);
+    }
+
+    private NetnsDataCenter(Path dir, String protection, Duration heartbeat, Duration timeout) throws Exception {
+        this.dir = dir;
+        this.protection = protection;
+        Map<String, Integer> hosts = new LinkedHashMap<>();
+        hosts.put("cp", 2);
+        hosts.put("a", 11);
+        hosts.put("s", 12);
+        hosts.put("b", 13);
+        hosts.put("c", 100);
+        lab = new Lab(hosts);
+        try {
+            for (String h : List.of("a", "s", "b")) {
+                hostDirs.put(h, Files.createDirectories(dir.resolve("host-" + h)));
+                bmc.put(h, bmcFor(h));
+            }
+            Path config = Files.writeString(dir.resolve("dc.yaml"), dataCenter(heartbeat, timeout));
+            Path cpLog = dir.resolve("cp.log");
+            Process cp = lab.start("cp", cpLog, Map.of("HOME", dir.toString()), List.of(java(), "-Xmx384m", "-jar", JAR.toString(),
+                    "server", "--config", config.toString(), "--data-dir", dir.resolve("cp-data").toString(), "--bind", lab.address("cp"),
+                    "--port", "8080"));
+            processes.add(cp);
+            awaitLine(cpLog, "understudy server running", cp);
+            token = adminToken(dir.resolve("cp-data").resolve("tokens.json"));
+            for (String h : List.of("a", "s", "b")) startAgent(h, heartbeat);
+        } catch (Exception | AssertionError e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * The service starts at home (as an operator's service does; understudy takes over when home fails). A preloaded
+     * standby runs the workload already, on every address, without the alias.
+     */
+    void serviceAtHome() throws Exception {
+        lab.exec("a", "ip", "addr", "add", ALIAS + "/24", "dev", "eth0");
+        lab.exec("a", "sh", "-c", env("a") + workloadStart());
+        if (protection.equals("preloaded")) lab.exec("b", "sh", "-c", env("b") + workloadStart());
+        awaitTrue(() -> who().equals("a"), Duration.ofSeconds(30), "the service answers from a");
+        api(n -> stream(n).allMatch(s -> s.get("state").asText().equals("running")), Duration.ofSeconds(30), "/api/v1/servers");
+    }
+
+    /** Starts the client's probe, kills every process on {@code a} (kill -9), waits for the job and the spare's answer. */
+    Trial killRegular() throws Exception {
+        Path probeLog = dir.resolve("probe.log");
+        Process probe = lab.start("c", probeLog, Map.of(), List.of("python3", PROBE.toString(), "--host", ALIAS,
+                "--port", "" + SERVICE_PORT, "--limit-s", "60"));
+        processes.add(probe);
+        awaitLine(probeLog, "\"server\"", probe);
+        // Let the detector settle on the probe's load before the failure.
+        Thread.sleep(500);
+        long killedAt = System.currentTimeMillis();
+        lab.killAll("a");
+        JsonNode jobs = api(n -> n.size() == 1 && !n.get(0).get("status").asText().equals("running"), Duration.ofSeconds(60), "/api/v1/jobs");
+        awaitTrue(() -> who().equals("b"), Duration.ofSeconds(10), "the service answers from b");
+        Thread.sleep(300);
+        probe.destroy();
+        if (!probe.waitFor(10, TimeUnit.SECONDS)) throw new AssertionError("the probe did not stop");
+        return new Trial(jobs.get(0), summary(probeLog), killedAt);
+    }
+
+    /** Every job the control plane has run. */
+    JsonNode jobs() throws Exception {
+        return api(n -> true, Duration.ofSeconds(10), "/api/v1/jobs");
+    }
+
+    String who() throws IOException {
+        return lab.exec("c", "python3", PROBE.toString(), "--once", "--host", ALIAS, "--port", "" + SERVICE_PORT).strip();
+    }
+
+    /** An ipmi_sim on the control plane's loopback whose power control is host {@code h}'s link and processes. */
+    private IpmiSimPeer bmcFor(String h) throws IOException {
+        Path bmcDir = Files.createDirectories(dir.resolve("bmc-" + h));
+        String script = """
+                #!/bin/sh
+                # ipmi_sim calls: SCRIPT MC get NAME... | SCRIPT MC set NAME VALUE...   (host %1$s)
+                D=$(dirname "$0")
+                case "$2" in
+                  get) shift 2; out=""
+                       for n in "$@"; do case $n in power) out="$out power:$(cat "$D/power")";; esac; done
+                       echo $out;;
+                  set) shift 2
+                       while [ $# -gt 1 ]; do
+                         if [ "$1" = power ]; then
+                           if [ "$2" = 0 ]; then
+                             # Power off: the link goes dark, every process dies, and what lived in RAM (aliases) is gone.
+                             ip -n %2$s link set v%1$s down
+                             for p in $(ip netns pids %3$s); do kill -9 $p; done
+                             ip -n %3$s addr flush dev eth0
+                             ip -n %3$s addr add %4$s/24 dev eth0
+                             echo 0 > "$D/power"
+                           else
+                             ip -n %2$s link set v%1$s up
+                             echo 1 > "$D/power"
+                           fi
+                         fi
+                         shift 2
+                       done;;
+                esac
+                """.formatted(h, lab.ns("br"), lab.ns(h), lab.address(h));
+        IpmiSimPeer peer = IpmiSimPeer.start(bmcDir, script, lab.in("cp"));
+        bmcs.add(peer);
+        return peer;
+    }
+
+    private String dataCenter(Duration heartbeat, Duration timeout) throws IOException {
+        StringBuilder y = new StringBuilder("name: netns\nenclosures:\n  - {id: rack1, bays: 4}\nservers:\n");
+        int bay = 1;
+        for (String h : List.of("a", "s", "b")) {
+            Path secret = Files.writeString(hostDirs.get(h).resolve("agent.secret"), "secret-" + h + "-" + System.nanoTime());
+            IpmiSimPeer p = this.bmc.get(h);
+            y.append("  - id: ").append(h).append("\n    location: rack1/bay").append(bay++)
+                    .append("\n    hostname: ").append(h).append("\n    address: ").append(lab.address(h))
+                    .append("\n    model: NS1\n    generation: G1\n    cores: 2\n    memoryGib: 4\n")
+                    .append("    bmc: {driver: ipmi, endpoint: \"").append(p.endpoint()).append("\", username: admin, passwordFile: \"")
+                    .append(p.passwordFile()).append("\", cipherSuite: 3, retries: 1, timeout: 3s}\n")
+                    .append("    agent: {endpoint: \"http://").append(lab.address(h)).append(":7700\", secretFile: \"").append(secret).append("\"}\n");
+        }
+        y.append("groups:\n  - id: hot\n    servers: [a, s]\n    spares: [b]\n")
+                .append("    policy: {protection: ").append(protection).append(", eventHandling: auto-failover, heartbeatInterval: ")
+                .append(heartbeat.toMillis()).append("ms, failureTimeout: ").append(timeout.toMillis()).append("ms, verifyTimeout: 20s}\n")
+                .append("profiles:\n  - id: web\n    group: hot\n    home: a\n")
+                .append("    identity: {hostname: web, addresses: [").append(ALIAS).append("/24]}\n")
+                .append("    workload: {name: counter, start: '").append(workloadStart()).append("', stop: '").append(workloadStop())
+                .append("', monitor: '").append(workloadMonitor()).append("'}\n")
+                .append("    requirements: {model: NS1, minCores: 1, minMemoryGib: 1}\n");
+        return y.toString();
+    }
+
+    /** The counter service on the alias; $LAB_HOST and $LAB_DIR come from the agent's environment (one per host). */
+    /**
+     * Idempotent start: a running counter is left alone. Hot binds the alias (it starts after the alias is there);
+     * preloaded binds every address, so the standby answers the moment the alias arrives.
+     */
+    private String workloadStart() {
+        String bind = protection.equals("preloaded") ? "0.0.0.0" : ALIAS;
+        return "[ -f $LAB_DIR/counter.pid ] && kill -0 $(cat $LAB_DIR/counter.pid) 2>/dev/null && exit 0; "
+                + "mkdir -p $LAB_DIR/data; setsid " + java() + " -Xmx64m -cp " + JAR + " io.understudy.agent.workload.CounterService $LAB_HOST "
+                + bind + " " + SERVICE_PORT + " $LAB_DIR/data > $LAB_DIR/counter.log 2>&1 < /dev/null & echo $! > $LAB_DIR/counter.pid";
+    }
+
+    private String workloadStop() {
+        return "[ -f $LAB_DIR/counter.pid ] && kill $(cat $LAB_DIR/counter.pid) 2>/dev/null; rm -f $LAB_DIR/counter.pid; exit 0";
+    }
+
+    /** OCF: 0 running (it answers on the alias), 7 not running. */
+    private String workloadMonitor() {
+        return "curl -sf -m 1 http://" + ALIAS + ":" + SERVICE_PORT + "/who > /dev/null && exit 0; exit 7";
+    }
+
+    private void startAgent(String h, Duration heartbeat) throws Exception {
+        Path hostDir = hostDirs.get(h);
+        Path agentYaml = Files.writeString(hostDir.resolve("agent.yaml"), """
+                server: %s
+                listen: %s:7700
+                controlPlane: [http://%s:8080]
+                secretFile: %s
+                heartbeatInterval: %dms
+                host: {interfaceName: eth0}
+                """.formatted(h, lab.address(h), lab.address("cp"), hostDir.resolve("agent.secret"), heartbeat.toMillis()));
+        Path log = hostDir.resolve("agent.log");
+        Process p = lab.start(h, log, Map.of("LAB_HOST", h, "LAB_DIR", hostDir.toString(), "HOME", hostDir.toString()),
+                List.of(java(), "-Xmx96m", "-jar", JAR.toString(), "agent", "--config", agentYaml.toString()));
+        processes.add(p);
+        awaitLine(log, "understudy agent running", p);
+    }
+
+    private JsonNode api(Predicate<JsonNode> done, Duration limit, String path) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = Json.MAPPER.readTree(lab.exec("cp", "curl", "-sf", "-m", "2", "-H", "Authorization: Bearer " + token,
+                        "http://" + lab.address("cp") + ":8080" + path));
+                if (done.test(last)) return last;
+            } catch (IOException notYet) {
+                // the node is starting or busy; ask again
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not reached within " + limit + " on " + path + "; last answer: " + last);
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void awaitTrue(Check check, Duration limit, String what) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (check.ok()) return;
+            } catch (IOException notYet) {
+                // try again
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within " + limit + ": " + what);
+    }
+
+    private static void awaitLine(Path log, String text, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) return;
+            if (!p.isAlive()) break;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("'" + text + "' not seen in " + log + (p.isAlive() ? "" : " (exited " + p.exitValue() + ")") + ":\n"
+                + (Files.exists(log) ? Files.readString(log) : ""));
+    }
+
+    private static JsonNode summary(Path probeLog) throws IOException {
+        for (String line : Files.readAllLines(probeLog)) {
+            if (line.contains("\"summary\"")) return Json.MAPPER.readTree(line);
+        }
+        throw new AssertionError("no summary from the probe:\n" + Files.readString(probeLog));
+    }
+
+    private static String adminToken(Path tokens) throws IOException {
+        for (JsonNode t : Json.MAPPER.readTree(tokens.toFile())) {
+            if (t.get("role").asText().equalsIgnoreCase("admin")) return t.get("token").asText();
+        }
+        throw new IllegalStateException("no admin token");
+    }
+
+    private static java.util.stream.Stream<JsonNode> stream(JsonNode n) {
+        return StreamSupport.stream(n.spliterator(), false);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+
+    /** The environment an agent gives its workload commands, for commands run by hand on host {@code h}. */
+    private String env(String h) {
+        return "LAB_HOST=" + h + " LAB_DIR=" + hostDirs.get(h) + "; export LAB_HOST LAB_DIR; ";
+    }
+
+    @Override
+    public void close() {
+        if (token != null) {
+            for (String what : List.of("decisions", "jobs", "alarms")) {
+                try {
+                    Files.writeString(dir.resolve(what + ".json"), lab.exec("cp", "curl", "-sf", "-m", "2", "-H",
+                            "Authorization: Bearer " + token, "http://" + lab.address("cp") + ":8080/api/v1/" + what));
+                } catch (IOException e) {
+                    // the node is gone
+                }
+            }
+        }
+        for (Process p : processes) p.destroyForcibly();
+        for (IpmiSimPeer b : bmcs) b.close();
+        lab.close();
+        for (Process p : processes) {
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.understudy.system.netns;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The outage a client sees when understudy fails a profile over on real hosts, for the bench script
+ * {@code bench/outage.sh} (which measures keepalived on the same kind of topology in the same run). Not a test:
+ * enabled by {@code -Dunderstudy.bench.outage=TRIALS}. Each trial builds a fresh namespace data center, kills the
+ * regular server's processes (kill -9) and measures the client's longest gap, the detection (kill to job created)
+ * and the takeover (job created to the client's first good answer). Writes target/outage-LEVEL.txt.
+ */
+@EnabledIfSystemProperty(named = "understudy.bench.outage", matches = "\\d+")
+class OutageBench {
+
+    @Test
+    void hot() throws Exception {
+        run("hot", Duration.ofMillis(200), Duration.ofSeconds(1));
+    }
+
+    @Test
+    void preloaded() throws Exception {
+        run("preloaded", Duration.ofMillis(100), Duration.ofMillis(500));
+    }
+
+    private void run(String level, Duration heartbeat, Duration timeout) throws Exception {
+        int trials = Integer.parseInt(System.getProperty("understudy.bench.outage"));
+        List<Double> outage = new ArrayList<>();
+        List<Double> detection = new ArrayList<>();
+        List<Double> takeover = new ArrayList<>();
+        int falseFailovers = 0;
+        for (int i = 1; i <= trials; i++) {
+            try (NetnsDataCenter dc = NetnsDataCenter.create("bench-" + level, level, heartbeat, timeout)) {
+                dc.serviceAtHome();
+                NetnsDataCenter.Trial t = dc.killRegular();
+                if (!t.job().get("status").asText().equals("succeeded")) throw new AssertionError("trial " + i + ": " + t.job());
+                falseFailovers += dc.jobs().size() - 1;
+                outage.add(t.outageMs());
+                detection.add((double) t.detectionMs());
+                takeover.add((double) t.takeoverMs());
+                System.out.printf(Locale.ROOT, "%s trial %d: outage %.0f ms, detection %d ms, takeover %d ms%n", level, i,
+                        t.outageMs(), t.detectionMs(), t.takeoverMs());
+            }
+        }
+        String report = String.format(Locale.ROOT,
+                "understudy %s (heartbeat %d ms, failure timeout %d ms), %d trials, false failovers %d%n"
+                        + "  client outage  %s%n  detection      %s%n  takeover       %s%n",
+                level, heartbeat.toMillis(), timeout.toMillis(), trials, falseFailovers, stats(outage), stats(detection), stats(takeover));
+        System.out.print(report);
+        Files.writeString(Path.of("target", "outage-" + level + ".txt"), report);
+    }
+
+    private static String stats(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        double median = s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+        double p95 = s.get((int) Math.min(s.size() - 1, Math.ceil(0.95 * s.size()) - 1));
+        return String.format(Locale.ROOT, "median %6.0f ms   p95 %6.0f ms   max %6.0f ms", median, p95, s.get(s.size() - 1));
+    }
+}
