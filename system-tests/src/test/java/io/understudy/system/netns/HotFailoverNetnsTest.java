@@ -44,7 +44,8 @@ class HotFailoverNetnsTest {
 
     @Test
     void preloaded_theStandbyAlreadyRunsTheWorkload_takeoverIsFenceAndAlias() throws Exception {
-        dc = NetnsDataCenter.create("preloaded", "preloaded", Duration.ofMillis(100), Duration.ofMillis(500));
+        // CI's timings, loose enough for a loaded 2-core machine; bench/outage.sh measures 100 ms / 500 ms.
+        dc = NetnsDataCenter.create("preloaded", "preloaded", Duration.ofMillis(200), Duration.ofSeconds(1));
         dc.serviceAtHome();
 
         NetnsDataCenter.Trial t = dc.killRegular();
@@ -53,7 +54,7 @@ class HotFailoverNetnsTest {
         assertThat(dc.lab.neighbour("c", NetnsDataCenter.ALIAS)).contains(dc.lab.mac("b"));
         assertThat(dc.bmc.get("a").powered()).isFalse();
         assertThat(t.probe().get("server_after").asText()).isEqualTo("b");
-        // No other server was failed over: the short timeout caused no false failover during the run.
+        // No other server was failed over during the run.
         assertThat(dc.jobs().size()).isEqualTo(1);
         System.out.printf("preloaded: client outage %.0f ms; kill -> job %d ms; job -> client served %d ms%n",
                 t.outageMs(), t.detectionMs(), t.takeoverMs());
