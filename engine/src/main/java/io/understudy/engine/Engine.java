@@ -28,6 +28,7 @@ public final class Engine implements StateStore.LeadershipListener {
     private final EventHandler events;
     private final FallbackWatcher fallback;
     private final CapacityWatcher capacity;
+    private final SpareWatcher spares;
     private final Operations operations;
     private Scheduler.Cancellable loop;
     private Instant lastCapacity;
@@ -44,6 +45,7 @@ public final class Engine implements StateStore.LeadershipListener {
         this.events = new EventHandler(store, scheduler, decisions);
         this.fallback = new FallbackWatcher(store, scheduler, decisions);
         this.capacity = new CapacityWatcher(store, scheduler);
+        this.spares = new SpareWatcher(store, drivers, scheduler, stepExecutor, decisions);
         this.operations = new Operations(store, scheduler);
         store.addLeadershipListener(this);
     }
@@ -79,6 +81,7 @@ public final class Engine implements StateStore.LeadershipListener {
             lastCapacity = now;
             guarded("capacity", capacity::tick);
         }
+        guarded("spares", spares::tick);
     }
 
     private void guarded(String part, Runnable r) {

@@ -43,7 +43,7 @@ class PolicyScenariosTest {
         f.fail("dl-4", Fault.CRASH);   // web-4, priority 14
         assertThat(f.runUntil(() -> allEnded(f, 2), Duration.ofSeconds(30))).isTrue();
         f.fail("dl-1", Fault.CRASH);   // web-1, priority 11: preempts web-4
-        assertThat(f.runUntil(() -> allEnded(f, 3), Duration.ofSeconds(60))).isTrue();
+        assertThat(f.runUntil(() -> allEnded(f, 3), Duration.ofSeconds(60))).as(() -> f.jobs() + "\n" + f.engine.decisions().recent()).isTrue();
         Job third = f.jobs().get(2);
         assertThat(third.status()).as(third.message()).isEqualTo(Job.Status.SUCCEEDED);
         assertThat(third.victim()).isEqualTo("web-4");

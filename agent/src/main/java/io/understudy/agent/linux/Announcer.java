@@ -38,6 +38,7 @@ final class Announcer {
 
     private static final class Schedule {
         final List<Scheduler.Cancellable> handles = new ArrayList<>();
+        final java.util.concurrent.CompletableFuture<Void> firstRound = new java.util.concurrent.CompletableFuture<>();
     }
 
     Announcer(CommandRunner runner, LinuxHostSettings settings, Scheduler scheduler) {
@@ -76,7 +77,13 @@ final class Announcer {
         active.put(profileId, s);
         // The first round goes out at once but is not waited for: arping lingers a second after its packet, and that
         // second would be added to every takeover. It takes the lock, so it runs once this returns — unless withdrawn.
-        Thread now = new Thread(() -> scheduled(profileId, s, aliases), "garp-" + profileId);
+        Thread now = new Thread(() -> {
+            try {
+                scheduled(profileId, s, aliases);
+            } finally {
+                s.firstRound.complete(null);
+            }
+        }, "garp-" + profileId);
         now.setDaemon(true);
         now.start();
         for (int i = 1; i <= repeats; i++) {
@@ -93,6 +100,21 @@ final class Announcer {
 
     synchronized void withdrawAll() {
         for (String id : List.copyOf(active.keySet())) withdraw(id);
+    }
+
+    /** Waits (bounded) until the profile's first announcement round has finished; false if it has not by then. */
+    boolean awaitFirstRound(String profileId, java.time.Duration limit) throws InterruptedException {
+        Schedule s;
+        synchronized (this) {
+            s = active.get(profileId);
+        }
+        if (s == null) return false;
+        try {
+            s.firstRound.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
     }
 
     synchronized boolean announcing(String profileId) {

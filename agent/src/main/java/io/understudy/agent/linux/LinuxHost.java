@@ -145,6 +145,11 @@ public final class LinuxHost implements Host, AutoCloseable {
     }
 
     /** Whether the profile's addresses are being re-announced (between apply and release). */
+    /** Waits (bounded) for the first gratuitous-ARP round of the profile, which {@link #applyIdentity} does not wait for. */
+    public boolean awaitFirstAnnouncement(ProfileSpec profile, java.time.Duration limit) throws InterruptedException {
+        return announcer.awaitFirstRound(profile.id(), limit);
+    }
+
     public boolean announcing(ProfileSpec profile) {
         return announcer.announcing(profile.id());
     }

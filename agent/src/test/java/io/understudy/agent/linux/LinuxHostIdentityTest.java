@@ -147,6 +147,8 @@ class LinuxHostIdentityTest {
         String macA = net.mac("a");
         a.applyIdentity(p);
         assertThat(net.ping("c", ALIAS)).isTrue();
+        // The first round goes out at once, on its own thread; the schedule is what this test watches.
+        assertThat(a.awaitFirstAnnouncement(p, Duration.ofSeconds(5))).isTrue();
 
         // Each poisoned entry comes back only through a's next scheduled announcement.
         for (Duration step : List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(28))) {

@@ -34,7 +34,11 @@ class ProcessRunnerTest {
         for (int i = 0; i < 40 && !gone; i++) {
             // Read /proc state rather than isAlive(): a killed child can linger as a zombie until it is reaped.
             Path stat = Path.of("/proc/" + child + "/stat");
-            gone = !Files.exists(stat) || Files.readString(stat).matches(".*\\) [ZX] .*");
+            try {
+                gone = Files.readString(stat).matches(".*\\) [ZX] .*");
+            } catch (java.io.IOException vanished) {
+                gone = true;   // reaped between two looks: /proc answers "no such file" or "no such process"
+            }
             if (!gone) Thread.sleep(50);
         }
         assertThat(gone).as("the tool's child was killed too").isTrue();

@@ -28,6 +28,12 @@ final class Activate implements JobStep {
         ProfileSpec profile = c.profile();
         ProtectionLevel level = c.level();
         try {
+            if (level != ProtectionLevel.COLD && c.drivers().identity().lapsesWhenOff(id)) {
+                // A hot or preloaded spare with a real agent is up: ask the agent first and spare the BMC round trip
+                // (tens to hundreds of ms of outage). Only an agent that does not answer sends us to the BMC below.
+                Outcome fast = throughAgent(c, id, profile, level);
+                if (fast != null) return fast;
+            }
             PowerReading power = c.drivers().power(spec).read(id, c.call());
             if (power.power() == PowerReading.Power.OFF) {
                 c.drivers().identity().assign(id, profile, c.call());
@@ -66,5 +72,22 @@ final class Activate implements JobStep {
             if (c.pastDeadline(c.policy().bootTimeout())) return Outcome.failed(AlarmType.FAILOVER_FAILED, "cannot activate on " + id + ": " + e.getMessage());
             return Outcome.waitUntil(c.nextPoll(), "retrying: " + e.getMessage());
         }
+    }
+
+    /** Identity then workload through the running agent; null when the agent does not answer. */
+    private static Outcome throughAgent(StepContext c, String id, ProfileSpec profile, ProtectionLevel level) throws DriverException {
+        try {
+            if (!c.drivers().identity().holds(id, profile, c.call())) {
+                c.drivers().identity().assign(id, profile, c.call());
+                if (!c.drivers().identity().holds(id, profile, c.call())) {
+                    return Outcome.waitUntil(c.nextPoll(), "identity pushed to the agent of " + id + " (no reboot)");
+                }
+            }
+        } catch (DriverException e) {
+            if (e.kind() == DriverException.Kind.UNREACHABLE || e.kind() == DriverException.Kind.TIMEOUT) return null;
+            throw e;
+        }
+        c.drivers().workload().start(id, profile, c.call());
+        return Outcome.done("identity of " + profile.id() + " active on " + id + " (" + level.wire() + "); workload started");
     }
 }
