@@ -25,7 +25,7 @@ import java.util.Map;
 
 /**
  * A simulated data center served to control-plane nodes over the network, the way real hardware is: every server's
- * BMC speaks Redfish (HTTPS, a self-signed certificate the nodes trust through its PEM file), every server's agent
+ * BMC speaks Redfish (on the same address as the agents) (HTTPS, a self-signed certificate the nodes trust through its PEM file), every server's agent
  * speaks the agent protocol (signed orders in, signed heartbeats and hardware events out to every node). It lets
  * several server processes share one data center, as a Raft group of nodes does in production.
  */
@@ -46,7 +46,7 @@ public final class SimulatorProcess implements AutoCloseable {
 
     public SimulatorProcess(Settings s) throws IOException, DriverException {
         Files.createDirectories(s.tlsDir());
-        SelfSignedCertificate cert = SelfSignedCertificate.create(s.tlsDir(), "understudy-sim-bmc");
+        SelfSignedCertificate cert = SelfSignedCertificate.create(s.tlsDir(), "understudy-sim-bmc", s.bind());
         scheduler = new ScaledScheduler(s.speed(), Instant.now());
         sim = new SimDataCenter(s.config(), scheduler, s.timings());
         AgentSecrets secrets = AgentSecrets.fromEnvironment();
@@ -69,7 +69,7 @@ public final class SimulatorProcess implements AutoCloseable {
             }
         });
         redfish = new RedfishService(s.config(), sim, scheduler, Map.of("admin", Files.readString(s.bmcPasswordFile()).strip()))
-                .start(s.redfishPort(), cert);
+                .start(s.bind(), s.redfishPort(), cert);
         agents = new AgentServer(secretByServer, sim, sim, Clock.systemUTC()).start(s.bind(), s.agentPort(), app -> {
             app.get("/v1/sim/servers", ctx -> ctx.json(sim.views()));
             app.post("/v1/sim/servers/{id}/fail", ctx -> {

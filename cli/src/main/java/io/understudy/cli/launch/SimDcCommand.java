@@ -27,7 +27,7 @@ public final class SimDcCommand implements Callable<Integer> {
     @Option(names = "--nodes", required = true, paramLabel = "URL,...", description = "every control-plane node's API URL; heartbeats go to all of them")
     String nodes;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address of the agent port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address of the agents and the Redfish BMCs (default: ${DEFAULT-VALUE})")
     String bind;
 
     @Option(names = "--agent-port", defaultValue = "7700", description = "port of the agents' orders and fault injection (default: ${DEFAULT-VALUE})")
@@ -76,7 +76,7 @@ public final class SimDcCommand implements Callable<Integer> {
                 bmcPasswordFile, speed, t));
         System.out.println("understudy sim-dc running: " + dc.servers().size() + " servers");
         System.out.println("  agents:        http://" + bind + ":" + sim.agentPort() + " (fault injection: POST /v1/sim/servers/ID/fail?mode=crash)");
-        System.out.println("  redfish BMCs:  https://127.0.0.1:" + sim.redfishPort() + " (trust store " + tlsDir.resolve("bmc.pem") + ")");
+        System.out.println("  redfish BMCs:  https://" + bind + ":" + sim.redfishPort() + " (trust store " + tlsDir.resolve("bmc.pem") + ")");
         System.out.println("  heartbeats to: " + urls);
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -74,15 +74,13 @@ final class Activate implements JobStep {
         }
     }
 
-    /** Identity then workload through the running agent; null when the agent does not answer. */
+    /**
+     * Identity then workload through the running agent, two orders and no more (each is idempotent, and the agent
+     * answers once it has done it); null when the agent does not answer.
+     */
     private static Outcome throughAgent(StepContext c, String id, ProfileSpec profile, ProtectionLevel level) throws DriverException {
         try {
-            if (!c.drivers().identity().holds(id, profile, c.call())) {
-                c.drivers().identity().assign(id, profile, c.call());
-                if (!c.drivers().identity().holds(id, profile, c.call())) {
-                    return Outcome.waitUntil(c.nextPoll(), "identity pushed to the agent of " + id + " (no reboot)");
-                }
-            }
+            c.drivers().identity().assign(id, profile, c.call());
         } catch (DriverException e) {
             if (e.kind() == DriverException.Kind.UNREACHABLE || e.kind() == DriverException.Kind.TIMEOUT) return null;
             throw e;

@@ -62,9 +62,17 @@ public final class RedfishService implements AutoCloseable {
         sim.addListener(events);
     }
 
+    private String host = "127.0.0.1";
+
     /** Serves HTTPS with {@code cert} on 127.0.0.1:{@code port} (0 picks a free port). */
     public RedfishService start(int port, SelfSignedCertificate cert) throws IOException {
-        HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        return start("127.0.0.1", port, cert);
+    }
+
+    /** Serves HTTPS with {@code cert} on {@code bind}:{@code port}; the certificate must name that address. */
+    public RedfishService start(String bind, int port, SelfSignedCertificate cert) throws IOException {
+        host = bind;
+        HttpsServer s = HttpsServer.create(new InetSocketAddress(bind, port), 64);
         s.setHttpsConfigurator(new HttpsConfigurator(cert.serverContext()));
         server = s;
         server.createContext("/redfish", this::handle);
@@ -85,7 +93,7 @@ public final class RedfishService implements AutoCloseable {
 
     /** The endpoint a driver is configured with for {@code serverId}. */
     public String endpoint(String serverId) {
-        return "https://127.0.0.1:" + port() + RedfishResources.SYSTEMS + "/" + serverId;
+        return "https://" + host + ":" + port() + RedfishResources.SYSTEMS + "/" + serverId;
     }
 
     @Override

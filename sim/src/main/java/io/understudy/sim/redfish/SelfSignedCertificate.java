@@ -26,6 +26,11 @@ public record SelfSignedCertificate(Path keyStore, Path pem, String sha256, char
 
     /** Creates the key pair and certificate in {@code dir} (a fresh temporary directory). */
     public static SelfSignedCertificate create(Path dir, String commonName) throws IOException {
+        return create(dir, commonName, "127.0.0.1");
+    }
+
+    /** As {@link #create(Path, String)}, for a service reached at {@code address} (also named in the certificate). */
+    public static SelfSignedCertificate create(Path dir, String commonName, String address) throws IOException {
         Path ks = dir.resolve("bmc.p12");
         Path pem = dir.resolve("bmc.pem");
         byte[] raw = new byte[18];
@@ -34,7 +39,7 @@ public record SelfSignedCertificate(Path keyStore, Path pem, String sha256, char
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         // The store password goes through the environment, not the command line.
         keytool(pass, keytool, "-genkeypair", "-alias", "bmc", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
-                "-validity", "30", "-dname", "CN=" + commonName, "-ext", "san=ip:127.0.0.1,dns:localhost",
+                "-validity", "30", "-dname", "CN=" + commonName, "-ext", "san=ip:127.0.0.1,dns:localhost" + (address.equals("127.0.0.1") ? "" : ",ip:" + address),
                 "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass:env", "SIM_BMC_STORE_PASS");
         try {
             KeyStore store = load(ks, pass.toCharArray());
