@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,12 +91,12 @@ class ClusterProcessTest {
         }
         for (Thread t : starting) t.join(TimeUnit.SECONDS.toMillis(120));
         assertThat(failures).isEmpty();
-        token = token(tokens);
+        token = SystemTests.adminToken(tokens);
 
         // Every server seen running by the group: the agents report to all three nodes.
-        await(n -> stream(n).allMatch(s -> s.get("state").asText().equals("running")), Duration.ofSeconds(60), ids, "/api/v1/servers");
+        await(n -> SystemTests.stream(n).allMatch(s -> s.get("state").asText().equals("running")), Duration.ofSeconds(60), ids, "/api/v1/servers");
         for (String id : ids) {
-            await(n -> stream(n).allMatch(a -> !a.get("lastHeartbeat").isNull()), Duration.ofSeconds(30), List.of(id), "/api/v1/agents");
+            await(n -> SystemTests.stream(n).allMatch(a -> !a.get("lastHeartbeat").isNull()), Duration.ofSeconds(30), List.of(id), "/api/v1/agents");
         }
         String leader = leader(ids);
 
@@ -107,18 +106,18 @@ class ClusterProcessTest {
         }
         // Kill the leader once the failovers are under way: a job is past its fence, moving the profile.
         List<String> midway = List.of("select-spare", "move-profile", "activate", "verify");
-        JsonNode underWay = await(n -> stream(n).anyMatch(j -> midway.contains(j.path("currentStep").asText())),
+        JsonNode underWay = await(n -> SystemTests.stream(n).anyMatch(j -> midway.contains(j.path("currentStep").asText())),
                 Duration.ofSeconds(60), List.of(leader), "/api/v1/jobs");
-        assertThat(stream(underWay).filter(j -> j.get("status").asText().equals("running")).count())
+        assertThat(SystemTests.stream(underWay).filter(j -> j.get("status").asText().equals("running")).count())
                 .as("jobs still running when the leader dies: " + underWay).isPositive();
         nodes.get(leader).destroyForcibly();
         assertThat(nodes.get(leader).waitFor(20, TimeUnit.SECONDS)).isTrue();
         List<String> survivors = ids.stream().filter(id -> !id.equals(leader)).toList();
 
-        JsonNode jobs = await(n -> n.size() == REGULARS && stream(n).allMatch(j -> !j.get("status").asText().equals("running")),
+        JsonNode jobs = await(n -> n.size() == REGULARS && SystemTests.stream(n).allMatch(j -> !j.get("status").asText().equals("running")),
                 Duration.ofSeconds(90), survivors, "/api/v1/jobs");
-        assertThat(stream(jobs).map(j -> j.get("status").asText())).as(jobs.toString()).containsOnly("succeeded");
-        assertThat(stream(jobs).map(j -> j.get("profile").asText()).distinct().count()).as("one job per profile").isEqualTo(REGULARS);
+        assertThat(SystemTests.stream(jobs).map(j -> j.get("status").asText())).as(jobs.toString()).containsOnly("succeeded");
+        assertThat(SystemTests.stream(jobs).map(j -> j.get("profile").asText()).distinct().count()).as("one job per profile").isEqualTo(REGULARS);
 
         JsonNode profiles = get(url(survivors.get(0)) + "/api/v1/profiles");
         for (JsonNode p : profiles) assertThat(p.get("server").asText()).as(p.toString()).startsWith("s");
@@ -203,12 +202,6 @@ class ClusterProcessTest {
         throw new IllegalStateException(name + " did not start: " + Files.readString(log));
     }
 
-    private static String token(Path tokens) throws IOException {
-        for (JsonNode t : Json.MAPPER.readTree(tokens.toFile())) {
-            if (t.get("role").asText().equalsIgnoreCase("admin")) return t.get("token").asText();
-        }
-        throw new IllegalStateException("no admin token in " + tokens);
-    }
 
     /** Asks each node in turn (bounded) until one answers with JSON that satisfies the condition. */
     private JsonNode await(Predicate<JsonNode> done, Duration limit, List<String> ids, String path) throws Exception {
@@ -240,9 +233,6 @@ class ClusterProcessTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false);
-    }
 
     /**
      * Free ports, each followed by two more free ones for a node's HTTP port (its Raft port is +1, its Redfish event

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.understudy.drivers.peers.IpmiSimPeer;
 import io.understudy.drivers.peers.Peers;
 import io.understudy.state.Json;
+import io.understudy.system.SystemTests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -97,7 +97,7 @@ final class NetnsDataCenter implements AutoCloseable {
                     "--port", "8080"));
             processes.add(cp);
             awaitLine(cpLog, "understudy server running", cp);
-            token = adminToken(dir.resolve("cp-data").resolve("tokens.json"));
+            token = SystemTests.adminToken(dir.resolve("cp-data").resolve("tokens.json"));
             for (String h : List.of("a", "s", "b")) startAgent(h, heartbeat);
         } catch (Exception | AssertionError e) {
             close();
@@ -114,7 +114,7 @@ final class NetnsDataCenter implements AutoCloseable {
         lab.exec("a", "sh", "-c", env("a") + workloadStart());
         if (protection.equals("preloaded")) lab.exec("b", "sh", "-c", env("b") + workloadStart());
         awaitTrue(() -> who().equals("a"), Duration.ofSeconds(30), "the service answers from a");
-        api(n -> stream(n).allMatch(s -> s.get("state").asText().equals("running")), Duration.ofSeconds(30), "/api/v1/servers");
+        api(n -> SystemTests.stream(n).allMatch(s -> s.get("state").asText().equals("running")), Duration.ofSeconds(30), "/api/v1/servers");
     }
 
     /** Starts the client's probe, kills every process on {@code a} (kill -9), waits for the job and the spare's answer. */
@@ -293,16 +293,7 @@ final class NetnsDataCenter implements AutoCloseable {
         throw new AssertionError("no summary from the probe:\n" + Files.readString(probeLog));
     }
 
-    private static String adminToken(Path tokens) throws IOException {
-        for (JsonNode t : Json.MAPPER.readTree(tokens.toFile())) {
-            if (t.get("role").asText().equalsIgnoreCase("admin")) return t.get("token").asText();
-        }
-        throw new IllegalStateException("no admin token");
-    }
 
-    private static java.util.stream.Stream<JsonNode> stream(JsonNode n) {
-        return StreamSupport.stream(n.spliterator(), false);
-    }
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();

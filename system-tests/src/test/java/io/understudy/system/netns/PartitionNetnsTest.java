@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.understudy.drivers.peers.Peers;
 import io.understudy.state.Json;
+import io.understudy.system.SystemTests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -93,9 +93,9 @@ class PartitionNetnsTest {
         }
         for (Thread t : starting) t.join(TimeUnit.SECONDS.toMillis(120));
         assertThat(failures).isEmpty();
-        token = adminToken(tokens);
+        token = SystemTests.adminToken(tokens);
 
-        await(n -> stream(n).allMatch(s -> s.get("state").asText().equals("running")), Duration.ofSeconds(60), NODES, "/api/v1/servers");
+        await(n -> SystemTests.stream(n).allMatch(s -> s.get("state").asText().equals("running")), Duration.ofSeconds(60), NODES, "/api/v1/servers");
         String leader = await(n -> n.hasNonNull("leader"), Duration.ofSeconds(30), NODES, "/api/v1/cluster").get("leader").asText();
         List<String> majority = NODES.stream().filter(n -> !n.equals(leader)).toList();
 
@@ -183,14 +183,5 @@ class PartitionNetnsTest {
                 "http://" + lab.address(node) + ":8080" + path));
     }
 
-    private static String adminToken(Path tokens) throws IOException {
-        for (JsonNode t : Json.MAPPER.readTree(tokens.toFile())) {
-            if (t.get("role").asText().equalsIgnoreCase("admin")) return t.get("token").asText();
-        }
-        throw new IllegalStateException("no admin token in " + tokens);
-    }
 
-    private static java.util.stream.Stream<JsonNode> stream(JsonNode n) {
-        return StreamSupport.stream(n.spliterator(), false);
-    }
 }
