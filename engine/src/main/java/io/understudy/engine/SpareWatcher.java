@@ -25,7 +25,7 @@ import java.util.concurrent.Executor;
  * The hot pool checked all the time (seed 003): every idle spare of a hot or preloaded group is asked, now and then,
  * through the same path a failover's orders take, whether its agent takes orders. A heartbeat proves the agent runs;
  * only an order proves the control plane can command it (its port, its secret, its term). A spare that does not
- * answer raises {@code spare-out-of-order} (cleared when it answers again), so nobody learns it during a failover.
+ * answer raises {@code spare-agent-unreachable} (cleared when it answers again), so nobody learns it during a failover.
  * The check also keeps that path warm: the first order after a failure does not pay for a cold connection.
  */
 final class SpareWatcher {
@@ -60,12 +60,12 @@ final class SpareWatcher {
             executor.execute(() -> {
                 try {
                     drivers.identity().holds(c.spare(), c.profile(), CallContext.probe(term));
-                    store.read(s -> s.openAlarm(AlarmType.SPARE_OUT_OF_ORDER, c.spare())).ifPresent(a ->
-                            store.submit(new ClearAlarm(AlarmType.SPARE_OUT_OF_ORDER, c.spare(), scheduler.now())));
+                    store.read(s -> s.openAlarm(AlarmType.SPARE_AGENT_UNREACHABLE, c.spare())).ifPresent(a ->
+                            store.submit(new ClearAlarm(AlarmType.SPARE_AGENT_UNREACHABLE, c.spare(), scheduler.now())));
                 } catch (DriverException e) {
                     String text = "spare " + c.spare() + " heartbeats but its agent does not take orders: " + e.getMessage();
-                    if (store.read(s -> s.openAlarm(AlarmType.SPARE_OUT_OF_ORDER, c.spare())).isEmpty()) decisions.record(c.spare(), text);
-                    store.submit(new RaiseAlarm(AlarmType.SPARE_OUT_OF_ORDER, c.spare(), text, scheduler.now()));
+                    if (store.read(s -> s.openAlarm(AlarmType.SPARE_AGENT_UNREACHABLE, c.spare())).isEmpty()) decisions.record(c.spare(), text);
+                    store.submit(new RaiseAlarm(AlarmType.SPARE_AGENT_UNREACHABLE, c.spare(), text, scheduler.now()));
                 } catch (RuntimeException e) {
                     // The state store refused (leadership lost): the next leader checks again.
                 } finally {

@@ -28,16 +28,15 @@ import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
- * One control-plane node with its simulated data center: the replicated state (Raft, log in the data directory),
- * the engine, the simulator and the HTTP API, wired together and closed in reverse order.
+ * One control-plane node: the replicated state (Raft, log in the data directory; alone or one of a group), the
+ * engine, the HTTP API with the agents' intake, and the embedded simulator when some servers are simulated — wired
+ * together and closed in reverse order.
  */
 public final class Node implements AutoCloseable {
 
     /**
      * @param config the data center to apply at start, or null to keep the one in the state
      * @param speed how much faster than the wall clock the simulated data center runs
-     */
-    /**
      * @param nodeId this node's id in its Raft group
      * @param peers every member of the group, this node included, at their Raft addresses; empty for a single node
      * @param tokensFile the API tokens, shared by the nodes of a group; null for {@code tokens.json} in the data dir

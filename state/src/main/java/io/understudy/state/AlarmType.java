@@ -12,7 +12,9 @@ public enum AlarmType {
     @JsonProperty("flapping") FLAPPING,
     @JsonProperty("server-failed") SERVER_FAILED,
     @JsonProperty("profile-down") PROFILE_DOWN,
-    @JsonProperty("detector-brake") DETECTOR_BRAKE;
+    @JsonProperty("detector-brake") DETECTOR_BRAKE,
+    /** A hot or preloaded spare heartbeats but its agent does not take orders: a failover onto it would fail. */
+    @JsonProperty("spare-agent-unreachable") SPARE_AGENT_UNREACHABLE;
 
     public String wire() {
         return name().toLowerCase().replace('_', '-');
