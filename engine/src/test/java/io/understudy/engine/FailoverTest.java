@@ -51,6 +51,24 @@ class FailoverTest {
     }
 
     @Test
+    void aServerSilentToTheLeaderButHeardByAnotherNode_isNotFailed_untilNoNodeHearsIt() {
+        SimFixture f = new SimFixture().settled();
+        java.util.concurrent.atomic.AtomicBoolean heardElsewhere = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // Another member of the group still hears dl-2 (its agent reaches that node, not this one).
+        f.engine.detector().witnesses(servers -> heardElsewhere.get() && servers.contains("dl-2")
+                ? java.util.Map.of("dl-2", Duration.ofMillis(150)) : java.util.Map.of());
+        f.fail("dl-2", Fault.HANG);
+        f.run(Duration.ofSeconds(10));
+        assertThat(f.jobs()).isEmpty();
+        assertThat(f.stateOf("dl-2")).isEqualTo(ServerState.RUNNING);
+        assertThat(f.engine.decisions().recent()).anySatisfy(d -> assertThat(d.text()).contains("heard by another"));
+        // No node hears it any more: the failure timeout runs out everywhere, and it is failed over.
+        heardElsewhere.set(false);
+        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && !f.onlyJob().active(), Duration.ofSeconds(60))).isTrue();
+        assertThat(f.onlyJob().status()).isEqualTo(Job.Status.SUCCEEDED);
+    }
+
+    @Test
     void coldFailover_afterPowerLoss_bootsSmallestQualifiedSpareWithIdentity() {
         SimFixture f = new SimFixture().settled();
         f.fail("bl-2", Fault.POWER_LOSS);

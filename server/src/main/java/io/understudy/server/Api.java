@@ -38,6 +38,7 @@ public final class Api {
     private final Metrics metrics;
     private final String node;
     private final EventStream events;
+    private final Scheduler clock;
     private Javalin app;
     private AgentReceiver agents;
 
@@ -50,6 +51,7 @@ public final class Api {
         this.tokens = tokens;
         this.metrics = metrics;
         this.node = node;
+        this.clock = clock;
     }
 
     /** Agents' heartbeats and events are taken on this node's API port. */
@@ -209,7 +211,9 @@ public final class Api {
                 Map<String, Object> m = new java.util.LinkedHashMap<>();
                 m.put("server", server.id());
                 m.put("agent", server.agent() == null ? "simulated" : server.agent().endpoint());
-                m.put("lastHeartbeat", engine.detector().lastSeen(server.id()));
+                java.time.Instant seen = engine.detector().lastSeen(server.id());
+                m.put("lastHeartbeat", seen);
+                m.put("silentMs", seen == null ? null : java.time.Duration.between(seen, clock.now()).toMillis());
                 m.put("inventory", agents == null ? null : agents.inventory(server.id()).orElse(null));
                 out.add(m);
             }

@@ -104,6 +104,9 @@ public final class Node implements AutoCloseable {
             api = new Api(store, engine, sim, tokens, metrics, settings.nodeId(), scheduler).withAgents(agents);
             api.start(settings.bind(), settings.httpPort());
             engine.detector().listening();
+            if (!settings.peers().isEmpty()) {
+                engine.detector().witnesses(new PeerWitnesses(settings.nodeId(), settings.peers(), tokens.first(Tokens.Role.VIEWER).token()));
+            }
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;

@@ -47,6 +47,7 @@ public final class Detector implements AgentListener {
     private final ConcurrentLinkedDeque<Event> events = new ConcurrentLinkedDeque<>();
     private volatile Instant leaderSince;
     private final java.util.Set<String> waitingForAgent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> unheardHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When this node began to receive agents' reports; null while it cannot (its API not up yet): no conviction then. */
     private volatile Instant listeningSince = Instant.EPOCH;
     private Instant lastTick;
@@ -83,6 +84,13 @@ public final class Detector implements AgentListener {
     }
 
     /** This node cannot hear agents yet (it is starting): silence means nothing until {@link #listening()}. */
+    private volatile Witnesses witnesses = Witnesses.NONE;
+
+    /** Other nodes to ask before suspecting a server (a group's members); none for a single node. */
+    public void witnesses(Witnesses w) {
+        witnesses = w;
+    }
+
     public void deaf() {
         listeningSince = null;
     }
@@ -136,10 +144,36 @@ public final class Detector implements AgentListener {
                 }
             }
         }
-        if (!paused && listeningSince != null) convict(suspects, expected, late, slowest, now);
+        if (!paused && listeningSince != null) convict(heardElsewhere(suspects, watched), expected, late, slowest, now);
     }
 
     private record Watched(ServerRecord record, ServerSpec spec, GroupPolicy policy) {}
+
+    /**
+     * Failure timeouts run from the last heartbeat seen by any node: a suspect that another node heard within its
+     * timeout is not suspected. Asked only when there are suspects, so a quiet data center costs the peers nothing.
+     */
+    private List<Suspect> heardElsewhere(List<Suspect> suspects, List<Watched> watched) {
+        if (suspects.isEmpty() || witnesses == Witnesses.NONE) return suspects;
+        Map<String, Duration> elsewhere = witnesses.silenceElsewhere(suspects.stream().map(x -> x.spec().id()).toList());
+        if (elsewhere.isEmpty()) return suspects;
+        List<Suspect> kept = new ArrayList<>();
+        for (Suspect x : suspects) {
+            Duration silence = elsewhere.get(x.spec().id());
+            Duration timeout = watched.stream().filter(w -> w.spec().id().equals(x.spec().id())).findFirst()
+                    .map(w -> w.policy().failureTimeout()).orElse(Duration.ZERO);
+            if (silence != null && silence.compareTo(timeout) < 0) {
+                if (unheardHere.add(x.spec().id())) {
+                    decisions.record(x.spec().id(), "silent to this node but heard by another " + silence.toMillis()
+                            + " ms ago: cut off from the leader, not failed");
+                }
+                continue;
+            }
+            unheardHere.remove(x.spec().id());
+            kept.add(x);
+        }
+        return kept;
+    }
 
     private record Suspect(ServerSpec spec, Instant lastSeen, Instant silentSince) {}
 
