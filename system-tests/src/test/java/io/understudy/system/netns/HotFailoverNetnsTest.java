@@ -59,4 +59,34 @@ class HotFailoverNetnsTest {
         System.out.printf("preloaded: client outage %.0f ms; kill -> job %d ms; job -> client served %d ms%n",
                 t.outageMs(), t.detectionMs(), t.takeoverMs());
     }
+
+    @Test
+    void hot_theRegularServersLinkIsCut_itIsFencedThroughItsBmc_andTheSpareServes() throws Exception {
+        dc = NetnsDataCenter.create("link-cut", "hot", Duration.ofMillis(200), Duration.ofSeconds(1));
+        dc.serviceAtHome();
+        NetnsDataCenter.Trial t = dc.failRegular(NetnsDataCenter.Failure.LINK_CUT);
+        assertThat(t.job().get("status").asText()).as(t.job().toString()).isEqualTo("succeeded");
+        assertThat(t.job().get("target").asText()).isEqualTo("b");
+        // Cut off, a still ran with the alias: only the BMC's power-off makes it safe to move (invariant 2).
+        assertThat(dc.bmc.get("a").powered()).isFalse();
+        assertThat(dc.lab.holds("a", NetnsDataCenter.ALIAS)).as("a's aliases died with its power").isFalse();
+        assertThat(dc.lab.neighbour("c", NetnsDataCenter.ALIAS)).contains(dc.lab.mac("b"));
+        assertThat(t.probe().get("server_after").asText()).isEqualTo("b");
+    }
+
+    @Test
+    void hot_aFenceThatFails_stopsTheJob_raisesFenceFailed_andNothingTakesTheAlias() throws Exception {
+        dc = NetnsDataCenter.create("fence-fails", "hot", Duration.ofMillis(200), Duration.ofSeconds(1));
+        dc.serviceAtHome();
+        dc.breakBmcOf("a");
+        Process probe = dc.startProbe();
+        dc.lab.killAll("a");
+        com.fasterxml.jackson.databind.JsonNode jobs = dc.jobsWhen(n -> n.size() == 1 && !n.get(0).get("status").asText().equals("running"));
+        assertThat(jobs.get(0).get("status").asText()).as(jobs.toString()).isEqualTo("failed");
+        assertThat(jobs.get(0).get("message").asText()).startsWith("fence:").contains("still reads on");
+        assertThat(dc.alarms().toString()).contains("fence-failed");
+        // The alias stays where it was: the spare never took it, and no client was answered by b.
+        assertThat(dc.lab.holds("b", NetnsDataCenter.ALIAS)).isFalse();
+        assertThat(dc.stopProbe(probe).get("servers").has("b")).isFalse();
+    }
 }

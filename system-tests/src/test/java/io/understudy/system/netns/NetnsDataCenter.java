@@ -117,23 +117,61 @@ final class NetnsDataCenter implements AutoCloseable {
         api(n -> SystemTests.stream(n).allMatch(s -> s.get("state").asText().equals("running")), Duration.ofSeconds(30), "/api/v1/servers");
     }
 
+    /** How the regular server {@code a} fails in a trial. */
+    enum Failure {
+        /** kill -9 of every process on it: agent and workload die, the host and its link stay up. */
+        KILL,
+        /** its link is cut at the bridge: it may still run, but nobody hears it and it hears nobody. */
+        LINK_CUT
+    }
+
     /** Starts the client's probe, kills every process on {@code a} (kill -9), waits for the job and the spare's answer. */
     Trial killRegular() throws Exception {
+        return failRegular(Failure.KILL);
+    }
+
+    /** Starts the client's probe, fails {@code a}, waits for the job and the spare's answer. */
+    Trial failRegular(Failure how) throws Exception {
+        Process probe = startProbe();
+        long killedAt = System.currentTimeMillis();
+        if (how == Failure.KILL) lab.killAll("a");
+        else lab.cut("a");
+        JsonNode jobs = api(n -> n.size() == 1 && !n.get(0).get("status").asText().equals("running"), Duration.ofSeconds(60), "/api/v1/jobs");
+        awaitTrue(() -> who().equals("b"), Duration.ofSeconds(10), "the service answers from b");
+        Thread.sleep(300);
+        return new Trial(jobs.get(0), stopProbe(probe), killedAt);
+    }
+
+    /** The client's probe, once it has had a first answer; the detector is given a moment to settle on its load. */
+    Process startProbe() throws Exception {
         Path probeLog = dir.resolve("probe.log");
         Process probe = lab.start("c", probeLog, Map.of(), List.of("python3", PROBE.toString(), "--host", ALIAS,
                 "--port", "" + SERVICE_PORT, "--limit-s", "60"));
         processes.add(probe);
         awaitLine(probeLog, "\"server\"", probe);
-        // Let the detector settle on the probe's load before the failure.
         Thread.sleep(500);
-        long killedAt = System.currentTimeMillis();
-        lab.killAll("a");
-        JsonNode jobs = api(n -> n.size() == 1 && !n.get(0).get("status").asText().equals("running"), Duration.ofSeconds(60), "/api/v1/jobs");
-        awaitTrue(() -> who().equals("b"), Duration.ofSeconds(10), "the service answers from b");
-        Thread.sleep(300);
+        return probe;
+    }
+
+    JsonNode stopProbe(Process probe) throws Exception {
         probe.destroy();
         if (!probe.waitFor(10, TimeUnit.SECONDS)) throw new AssertionError("the probe did not stop");
-        return new Trial(jobs.get(0), summary(probeLog), killedAt);
+        return summary(dir.resolve("probe.log"));
+    }
+
+    /** From now on a's BMC accepts power orders and does nothing (the host stays on), as a broken BMC does. */
+    void breakBmcOf(String host) throws IOException {
+        Files.writeString(bmc.get(host).dir().resolve("stuck"), "");
+    }
+
+    /** Open alarms of the control plane. */
+    JsonNode alarms() throws Exception {
+        return api(n -> true, Duration.ofSeconds(10), "/api/v1/alarms");
+    }
+
+    /** The jobs, once they satisfy the condition (bounded: 90 s, a fence's timeout and more). */
+    JsonNode jobsWhen(Predicate<JsonNode> done) throws Exception {
+        return api(done, Duration.ofSeconds(90), "/api/v1/jobs");
     }
 
     /** Every job the control plane has run. */
@@ -158,7 +196,7 @@ final class NetnsDataCenter implements AutoCloseable {
                        echo $out;;
                   set) shift 2
                        while [ $# -gt 1 ]; do
-                         if [ "$1" = power ]; then
+                         if [ "$1" = power ] && [ ! -e "$D/stuck" ]; then
                            if [ "$2" = 0 ]; then
                              # Power off: the link goes dark, every process dies, and what lived in RAM (aliases) is gone.
                              ip -n %2$s link set v%1$s down
@@ -195,7 +233,7 @@ final class NetnsDataCenter implements AutoCloseable {
         }
         y.append("groups:\n  - id: hot\n    servers: [a, s]\n    spares: [b]\n")
                 .append("    policy: {protection: ").append(protection).append(", eventHandling: auto-failover, heartbeatInterval: ")
-                .append(heartbeat.toMillis()).append("ms, failureTimeout: ").append(timeout.toMillis()).append("ms, verifyTimeout: 20s}\n")
+                .append(heartbeat.toMillis()).append("ms, failureTimeout: ").append(timeout.toMillis()).append("ms, verifyTimeout: 20s, fenceTimeout: 5s}\n")
                 .append("profiles:\n  - id: web\n    group: hot\n    home: a\n")
                 .append("    identity: {hostname: web, addresses: [").append(ALIAS).append("/24]}\n")
                 .append("    workload: {name: counter, start: '").append(workloadStart()).append("', stop: '").append(workloadStop())
