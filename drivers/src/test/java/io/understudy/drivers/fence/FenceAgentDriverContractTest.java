@@ -2,10 +2,7 @@ package io.understudy.drivers.fence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.understudy.drivers.CallContext;
-import io.understudy.drivers.DriverException;
 import io.understudy.drivers.PowerDriver;
-import io.understudy.drivers.peers.CommandLines;
 import io.understudy.drivers.peers.IpmiSimContract;
 import io.understudy.drivers.peers.IpmiSimPeer;
 import io.understudy.drivers.peers.Peers;
@@ -47,26 +44,11 @@ class FenceAgentDriverContractTest extends IpmiSimContract {
     void powerOff_agentCommandLineCarriesNoPassword() throws Exception {
         // fence_ipmilan itself hands the password to ipmitool as -P (the agent's choice, not ours); our own
         // process — the agent — must get it on standard input only.
-        PowerDriver slow = unreachable();
-        Thread call = new Thread(() -> {
-            try {
-                slow.powerOff(server(), new CallContext(1, null, "probe"));
-            } catch (DriverException ignored) {
-                // expected
-            }
+        boolean sawAgent = whilePoweringOffUnreachable(20, cmdline -> {
+            if (!cmdline.contains("fence_ipmilan")) return false;
+            assertThat(cmdline).doesNotContain(peer.password());
+            return true;
         });
-        call.start();
-        boolean sawAgent = false;
-        for (int i = 0; i < 20 && call.isAlive(); i++) {
-            for (String cmdline : CommandLines.all()) {
-                if (cmdline.contains("fence_ipmilan")) {
-                    sawAgent = true;
-                    assertThat(cmdline).doesNotContain(peer.password());
-                }
-            }
-            Thread.sleep(100);
-        }
-        call.join(15_000);
         assertThat(sawAgent).as("fence_ipmilan seen running").isTrue();
     }
 }

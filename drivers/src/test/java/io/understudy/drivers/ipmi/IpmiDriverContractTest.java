@@ -6,7 +6,6 @@ import io.understudy.drivers.CallContext;
 import io.understudy.drivers.DriverException;
 import io.understudy.drivers.PowerDriver;
 import io.understudy.drivers.PowerReading;
-import io.understudy.drivers.peers.CommandLines;
 import io.understudy.drivers.peers.IpmiSimContract;
 import io.understudy.drivers.peers.IpmiSimPeer;
 import io.understudy.model.config.Bmc;
@@ -52,24 +51,10 @@ class IpmiDriverContractTest extends IpmiSimContract {
     @Test
     void powerOff_passwordNeverOnACommandLine() throws Exception {
         // An unreachable BMC keeps ipmitool running ~2 s: long enough to look at every command line, as ps would.
-        PowerDriver slow = unreachable();
-        Thread call = new Thread(() -> {
-            try {
-                slow.powerOff(server(), new CallContext(1, null, "probe"));
-            } catch (DriverException ignored) {
-                // expected
-            }
+        boolean sawIpmitool = whilePoweringOffUnreachable(15, cmdline -> {
+            assertThat(cmdline).doesNotContain(peer.password());
+            return cmdline.contains("ipmitool") && cmdline.contains("-E");
         });
-        call.start();
-        boolean sawIpmitool = false;
-        for (int i = 0; i < 15 && call.isAlive(); i++) {
-            for (String cmdline : CommandLines.all()) {
-                assertThat(cmdline).doesNotContain(peer.password());
-                if (cmdline.contains("ipmitool") && cmdline.contains("-E")) sawIpmitool = true;
-            }
-            Thread.sleep(100);
-        }
-        call.join(10_000);
         assertThat(sawIpmitool).as("ipmitool seen running with -E").isTrue();
     }
 }

@@ -53,4 +53,28 @@ public abstract class IpmiSimContract extends PowerDriverContract {
     protected void letTimePass() throws Exception {
         Thread.sleep(100);
     }
+
+    /**
+     * Powers off through an unreachable BMC (the tool keeps running for seconds) and shows every process command
+     * line to {@code inspect} every 100 ms, as ps would, for at most {@code rounds} looks; true when {@code inspect}
+     * answered true for one of them (it saw the tool it looks for).
+     */
+    protected boolean whilePoweringOffUnreachable(int rounds, java.util.function.Predicate<String> inspect) throws Exception {
+        io.understudy.drivers.PowerDriver slow = unreachable();
+        Thread call = new Thread(() -> {
+            try {
+                slow.powerOff(server(), new io.understudy.drivers.CallContext(1, null, "probe"));
+            } catch (io.understudy.drivers.DriverException ignored) {
+                // expected: nothing answers
+            }
+        });
+        call.start();
+        boolean seen = false;
+        for (int i = 0; i < rounds && call.isAlive(); i++) {
+            for (String cmdline : CommandLines.all()) seen |= inspect.test(cmdline);
+            Thread.sleep(100);
+        }
+        call.join(15_000);
+        return seen;
+    }
 }
