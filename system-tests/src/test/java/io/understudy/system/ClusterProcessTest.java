@@ -69,28 +69,14 @@ class ClusterProcessTest {
                 "--agent-port", String.valueOf(agentPort), "--redfish-port", String.valueOf(redfishPort), "--tls-dir", tls.toString(),
                 "--bmc-password-file", bmcPassword.toString());
         Path tokens = tmp.resolve("tokens.json");
-        List<Thread> starting = new ArrayList<>();
-        List<Exception> failures = new ArrayList<>();
-        for (String id : ids) {
-            Thread t = new Thread(() -> {
-                try {
-                    Process p = start(id, "understudy server running", "server", "--node-id", id, "--peers", peers,
-                            "--config", config.toString(), "--data-dir", tmp.resolve("data-" + id).toString(),
-                            "--port", String.valueOf(httpPort.get(id)), "--tokens", tokens.toString());
-                    synchronized (nodes) {
-                        nodes.put(id, p);
-                    }
-                } catch (Exception e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
-                }
-            });
-            t.start();
-            starting.add(t);
-        }
-        for (Thread t : starting) t.join(TimeUnit.SECONDS.toMillis(120));
-        assertThat(failures).isEmpty();
+        SystemTests.inParallel(ids, Duration.ofSeconds(120), id -> {
+            Process p = start(id, "understudy server running", "server", "--node-id", id, "--peers", peers,
+                    "--config", config.toString(), "--data-dir", tmp.resolve("data-" + id).toString(),
+                    "--port", String.valueOf(httpPort.get(id)), "--tokens", tokens.toString());
+            synchronized (nodes) {
+                nodes.put(id, p);
+            }
+        });
         token = SystemTests.adminToken(tokens);
 
         // Every server seen running by the group: the agents report to all three nodes.
@@ -194,12 +180,8 @@ class ClusterProcessTest {
         synchronized (processes) {
             processes.add(p);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            if (Files.readString(log).contains(ready)) return p;
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException(name + " did not start: " + Files.readString(log));
+        SystemTests.awaitLine(log, ready, p, Duration.ofSeconds(90));
+        return p;
     }
 
 

@@ -3,11 +3,18 @@ package io.understudy.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.understudy.state.Json;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-/** Small things every system test needs: the admin token a server wrote, JSON arrays as streams. */
+/**
+ * Small things every system test needs: waiting for a process's ready line, starting several at once, the admin
+ * token a server wrote, JSON arrays as streams.
+ */
 public final class SystemTests {
     private SystemTests() {}
 
@@ -21,5 +28,46 @@ public final class SystemTests {
 
     public static Stream<JsonNode> stream(JsonNode array) {
         return StreamSupport.stream(array.spliterator(), false);
+    }
+
+    /** Waits (bounded) until the process has written {@code text} to its log; fails with the log if it exits or is late. */
+    public static void awaitLine(Path log, String text, Process p, Duration limit) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) return;
+            if (!p.isAlive()) break;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("'" + text + "' not seen in " + log + (p.isAlive() ? "" : " (exited " + p.exitValue() + ")")
+                + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
+    }
+
+    /** Something to do for one name, that may fail. */
+    public interface Start {
+        void start(String name) throws Exception;
+    }
+
+    /** Runs {@code start} for every name at once (the nodes of a group must start together), bounded; fails with the first failure. */
+    public static void inParallel(List<String> names, Duration limit, Start start) throws InterruptedException {
+        List<Throwable> failures = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (String n : names) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.start(n);
+                } catch (Throwable e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (Thread t : threads) t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        synchronized (failures) {
+            if (!failures.isEmpty()) throw new AssertionError("starting " + names + " failed", failures.get(0));
+        }
     }
 }

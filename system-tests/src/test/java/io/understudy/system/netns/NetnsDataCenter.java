@@ -96,7 +96,7 @@ final class NetnsDataCenter implements AutoCloseable {
                     "server", "--config", config.toString(), "--data-dir", dir.resolve("cp-data").toString(), "--bind", lab.address("cp"),
                     "--port", "8080"));
             processes.add(cp);
-            awaitLine(cpLog, "understudy server running", cp);
+            SystemTests.awaitLine(cpLog, "understudy server running", cp, Duration.ofSeconds(60));
             token = SystemTests.adminToken(dir.resolve("cp-data").resolve("tokens.json"));
             for (String h : List.of("a", "s", "b")) startAgent(h, heartbeat);
         } catch (Exception | AssertionError e) {
@@ -148,7 +148,7 @@ final class NetnsDataCenter implements AutoCloseable {
         Process probe = lab.start("c", probeLog, Map.of(), List.of("python3", PROBE.toString(), "--host", ALIAS,
                 "--port", "" + SERVICE_PORT, "--limit-s", "60"));
         processes.add(probe);
-        awaitLine(probeLog, "\"server\"", probe);
+        SystemTests.awaitLine(probeLog, "\"server\"", probe, Duration.ofSeconds(60));
         Thread.sleep(500);
         return probe;
     }
@@ -277,7 +277,7 @@ final class NetnsDataCenter implements AutoCloseable {
         Process p = lab.start(h, log, Map.of("LAB_HOST", h, "LAB_DIR", hostDir.toString(), "HOME", hostDir.toString()),
                 List.of(java(), "-Xmx96m", "-jar", JAR.toString(), "agent", "--config", agentYaml.toString()));
         processes.add(p);
-        awaitLine(log, "understudy agent running", p);
+        SystemTests.awaitLine(log, "understudy agent running", p, Duration.ofSeconds(60));
     }
 
     private JsonNode api(Predicate<JsonNode> done, Duration limit, String path) throws Exception {
@@ -313,16 +313,6 @@ final class NetnsDataCenter implements AutoCloseable {
         throw new AssertionError("not within " + limit + ": " + what);
     }
 
-    private static void awaitLine(Path log, String text, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) return;
-            if (!p.isAlive()) break;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("'" + text + "' not seen in " + log + (p.isAlive() ? "" : " (exited " + p.exitValue() + ")") + ":\n"
-                + (Files.exists(log) ? Files.readString(log) : ""));
-    }
 
     private static JsonNode summary(Path probeLog) throws IOException {
         for (String line : Files.readAllLines(probeLog)) {

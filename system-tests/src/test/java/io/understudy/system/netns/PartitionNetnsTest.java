@@ -74,25 +74,10 @@ class PartitionNetnsTest {
                 "--bmc-password-file", bmcPassword.toString(), "--timings", "fast");
         String peers = NODES.stream().map(n -> n + "=" + lab.address(n) + ":8081").collect(Collectors.joining(","));
         Path tokens = dir.resolve("tokens.json");
-        List<Thread> starting = new ArrayList<>();
-        List<Throwable> failures = new ArrayList<>();
-        for (String n : NODES) {
-            Thread t = new Thread(() -> {
-                try {
-                    start(n, "understudy server running", "server", "--node-id", n, "--peers", peers, "--config", config.toString(),
-                            "--data-dir", dir.resolve("data-" + n).toString(), "--bind", lab.address(n), "--port", "8080",
-                            "--tokens", tokens.toString());
-                } catch (Throwable e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
-                }
-            });
-            t.start();
-            starting.add(t);
-        }
-        for (Thread t : starting) t.join(TimeUnit.SECONDS.toMillis(120));
-        assertThat(failures).isEmpty();
+        SystemTests.inParallel(NODES, Duration.ofSeconds(120), n ->
+                start(n, "understudy server running", "server", "--node-id", n, "--peers", peers, "--config", config.toString(),
+                        "--data-dir", dir.resolve("data-" + n).toString(), "--bind", lab.address(n), "--port", "8080",
+                        "--tokens", tokens.toString()));
         token = SystemTests.adminToken(tokens);
 
         await(n -> SystemTests.stream(n).allMatch(s -> s.get("state").asText().equals("running")), Duration.ofSeconds(60), NODES, "/api/v1/servers");
@@ -152,12 +137,7 @@ class PartitionNetnsTest {
         synchronized (processes) {
             processes.add(p);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            if (Files.exists(log) && Files.readString(log).contains(ready)) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError(host + " did not start:\n" + (Files.exists(log) ? Files.readString(log) : ""));
+        SystemTests.awaitLine(log, ready, p, Duration.ofSeconds(90));
     }
 
     /** Asks each node in turn, from inside its own namespace, until one answers to the condition (bounded). */
