@@ -25,8 +25,6 @@ public final class HeartbeatSender {
     private final long boot;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private final Map<String, AtomicLong> seq = new ConcurrentHashMap<>();
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
 
     /**
@@ -48,25 +46,27 @@ public final class HeartbeatSender {
         String signature = Signer.sign(secret, body);
         for (URI node : nodes) {
             Slot slot = slots.computeIfAbsent(server + " " + node, k -> new Slot());
-            slot.pending.set(new byte[][] {body, signature.getBytes(java.nio.charset.StandardCharsets.US_ASCII)});
+            slot.pending.set(new Pending(body, signature));
             drain(node, slot);
         }
     }
 
+    private record Pending(byte[] body, String signature) {}
+
     private static final class Slot {
-        final java.util.concurrent.atomic.AtomicReference<byte[][]> pending = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicReference<Pending> pending = new java.util.concurrent.atomic.AtomicReference<>();
         final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
     private void drain(URI node, Slot slot) {
         if (!slot.busy.compareAndSet(false, true)) return;
-        byte[][] next = slot.pending.getAndSet(null);
+        Pending next = slot.pending.getAndSet(null);
         if (next == null) {
             slot.busy.set(false);
             if (slot.pending.get() != null) drain(node, slot);
             return;
         }
-        send(node, AgentProtocol.HEARTBEAT_PATH, next[0], new String(next[1], java.nio.charset.StandardCharsets.US_ASCII))
+        send(node, AgentProtocol.HEARTBEAT_PATH, next.body(), next.signature())
                 .whenComplete((r, e) -> {
                     slot.busy.set(false);
                     if (slot.pending.get() != null) drain(node, slot);
@@ -91,18 +91,6 @@ public final class HeartbeatSender {
                 .header(AgentProtocol.SIGNATURE_HEADER, signature)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        return http.sendAsync(r, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, e) -> {
-            if (e != null || resp.statusCode() / 100 != 2) failed.incrementAndGet();
-            else sent.incrementAndGet();
-        });
-    }
-
-    /** Messages a node acknowledged, and those that got no answer or an error. */
-    public long sent() {
-        return sent.get();
-    }
-
-    public long failed() {
-        return failed.get();
+        return http.sendAsync(r, HttpResponse.BodyHandlers.discarding());
     }
 }

@@ -71,6 +71,7 @@ public final class AgentReceiver {
     private final MeterRegistry registry;
     private final Map<String, Seen> last = new ConcurrentHashMap<>();
     private final Map<String, Inventory> inventory = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public AgentReceiver(Supplier<DataCenterConfig> config, AgentSecrets secrets, AgentListener detector, Scheduler clock,
                          MeterRegistry registry) {
@@ -143,8 +144,9 @@ public final class AgentReceiver {
         return null;
     }
 
+    /** Every heartbeat counts here: the meter is built once per result, not per message. */
     private void count(String result) {
-        Counter.builder("understudy_agent_messages").description("messages from agents, by what became of them")
-                .tag("result", result).register(registry).increment();
+        counters.computeIfAbsent(result, r -> Counter.builder("understudy_agent_messages")
+                .description("messages from agents, by what became of them").tag("result", r).register(registry)).increment();
     }
 }
