@@ -33,11 +33,10 @@ class HotFailoverNetnsTest {
         assertThat(dc.lab.neighbour("c", NetnsDataCenter.ALIAS)).contains(dc.lab.mac("b"));
         assertThat(dc.bmc.get("a").powered()).as("a was fenced through IPMI before its alias moved").isFalse();
         assertThat(dc.lab.holds("b", NetnsDataCenter.ALIAS)).isTrue();
-        // One host answered at a time: a before the gap, b after it, and no failure left open.
+        // One host answered at a time: a before the gap, b after it (and b still answers: failRegular waited for it).
         assertThat(t.probe().get("server_before").asText()).isEqualTo("a");
         assertThat(t.probe().get("server_after").asText()).isEqualTo("b");
         assertThat(t.probe().get("servers").has("a") && t.probe().get("servers").has("b")).isTrue();
-        assertThat(t.probe().get("open_gap_ms").asDouble()).isLessThan(1000);
         System.out.printf("hot: client outage %.0f ms; kill -> job %d ms; job -> client served %d ms%n",
                 t.outageMs(), t.detectionMs(), t.takeoverMs());
     }
