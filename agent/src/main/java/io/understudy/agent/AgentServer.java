@@ -32,6 +32,7 @@ public final class AgentServer implements AutoCloseable {
     private final Map<String, String> secrets;
     private final IdentityDriver identity;
     private final WorkloadDriver workload;
+    private final DataKeeper data;
     private final Clock clock;
     private final Map<String, Long> highestTerm = new ConcurrentHashMap<>();
     private final LinkedHashMap<String, Long> nonces = new LinkedHashMap<>();
@@ -45,9 +46,15 @@ public final class AgentServer implements AutoCloseable {
      * @param workload carries out workload orders for the hosted servers
      */
     public AgentServer(Map<String, String> secrets, IdentityDriver identity, WorkloadDriver workload, Clock clock) {
+        this(secrets, identity, workload, null, clock);
+    }
+
+    /** @param data carries out data orders and serves backups to ticket holders; null where no data is kept */
+    public AgentServer(Map<String, String> secrets, IdentityDriver identity, WorkloadDriver workload, DataKeeper data, Clock clock) {
         this.secrets = Map.copyOf(secrets);
         this.identity = identity;
         this.workload = workload;
+        this.data = data;
         this.clock = clock;
     }
 
@@ -62,6 +69,7 @@ public final class AgentServer implements AutoCloseable {
         for (Action a : Action.values()) {
             app.post("/v1/agents/{server}/" + a.path, ctx -> handle(ctx, a));
         }
+        app.get(AgentProtocol.backupPath("{server}", "{profile}", "{name}"), this::serveBackup);
         app.get("/v1/status", ctx -> ctx.json(Map.of("servers", secrets.keySet(), "accepted", accepted.get(),
                 "rejected", rejectedCounts())));
         app.start(bind, port);
@@ -134,6 +142,14 @@ public final class AgentServer implements AutoCloseable {
                 case START -> { workload.start(server, order.profile(), call); yield Answer.ok("workload of " + order.profile().id() + " started"); }
                 case STOP -> { workload.stop(server, order.profile(), call); yield Answer.ok("workload of " + order.profile().id() + " stopped"); }
                 case MONITOR -> new Answer(null, null, null, workload.monitor(server, order.profile(), call).name());
+                case BACKUP -> new Answer(null, "backup taken", null, null, data().backup(server, order.profile()), null);
+                case BACKUPS -> new Answer(null, null, null, null, null, data().backups(server, order.profile()));
+                case COPY -> {
+                    if (order.transfer() == null) throw new DriverException(DriverException.Kind.FAILED, "copy order without a transfer");
+                    data().receive(server, order.profile(), order.transfer());
+                    yield Answer.ok("backup " + order.transfer().backup().name() + " of " + order.profile().id() + " copied from " + order.transfer().source());
+                }
+                case RESTORE -> new Answer(null, null, null, null, data().restore(server, order.profile()).orElse(null), null);
             };
             accepted.incrementAndGet();
             ctx.json(answer);
@@ -143,6 +159,48 @@ public final class AgentServer implements AutoCloseable {
             String message = e.getMessage().substring(e.kind().name().length() + 2);
             ctx.status(e.kind() == DriverException.Kind.REFUSED ? 409 : 500).json(new Answer(e.kind().name(), message, null, null));
         }
+    }
+
+    private DataKeeper data() throws DriverException {
+        if (data == null) throw new DriverException(DriverException.Kind.FAILED, "this agent keeps no data (no data section in its configuration)");
+        return data;
+    }
+
+    /**
+     * A backup file for a peer agent that holds a ticket the control plane made with this server's secret. A missing,
+     * expired or forged ticket is refused and counted like a forged order.
+     */
+    private void serveBackup(Context ctx) throws java.io.IOException {
+        String server = ctx.pathParam("server");
+        String profile = ctx.pathParam("profile");
+        String name = ctx.pathParam("name");
+        String secret = secrets.get(server);
+        long expires;
+        try {
+            expires = Long.parseLong(ctx.queryParam("expires"));
+        } catch (NumberFormatException e) {
+            expires = -1;
+        }
+        if (secret == null || data == null) {
+            reject(ctx, "unknown-server", 404, DriverException.Kind.FAILED, "no backups for server '" + server + "' here");
+            return;
+        }
+        if (!Signer.matches(Signer.ticket(secret, server, profile, name, expires), ctx.queryParam("ticket"))) {
+            reject(ctx, "signature", 401, DriverException.Kind.AUTH, "copy of " + profile + "/" + name + " without a valid ticket");
+            return;
+        }
+        if (clock.millis() > expires) {
+            reject(ctx, "stale", 409, DriverException.Kind.REFUSED, "ticket for " + profile + "/" + name + " expired at " + expires);
+            return;
+        }
+        var file = data.file(server, profile, name);
+        if (file.isEmpty()) {
+            ctx.status(404).json(new Answer(DriverException.Kind.FAILED.name(), "no good backup " + name + " of " + profile + " here", null, null));
+            return;
+        }
+        ctx.contentType("application/octet-stream");
+        ctx.header("Content-Length", Long.toString(java.nio.file.Files.size(file.get())));
+        ctx.result(java.nio.file.Files.newInputStream(file.get()));
     }
 
     /** Keeps nonces for twice the order window, oldest first; false when this one was seen already. */

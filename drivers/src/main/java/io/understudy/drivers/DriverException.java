@@ -15,6 +15,8 @@ public class DriverException extends Exception {
         TIMEOUT,
         /** It refused the order (e.g. a boot-from-SAN port on a running server, or an order from an older term). */
         REFUSED,
+        /** Another host answers for an address this server was to take (duplicate address detection). */
+        CONFLICT,
         /** It answered with an error. */
         FAILED
     }

@@ -8,11 +8,17 @@ public final class Drivers {
     private final Map<String, PowerDriver> powerByName;
     private final IdentityDriver identity;
     private final WorkloadDriver workload;
+    private final DataDriver data;
 
-    public Drivers(Map<String, PowerDriver> powerByName, IdentityDriver identity, WorkloadDriver workload) {
+    public Drivers(Map<String, PowerDriver> powerByName, IdentityDriver identity, WorkloadDriver workload, DataDriver data) {
         this.powerByName = Map.copyOf(powerByName);
         this.identity = identity;
         this.workload = workload;
+        this.data = data;
+    }
+
+    public Drivers(Map<String, PowerDriver> powerByName, IdentityDriver identity, WorkloadDriver workload) {
+        this(powerByName, identity, workload, null);
     }
 
     public PowerDriver power(ServerSpec server) throws DriverException {
@@ -30,5 +36,10 @@ public final class Drivers {
 
     public WorkloadDriver workload() {
         return workload;
+    }
+
+    /** Empty where nothing carries profiles' data (then profiles with a data directory are not synced). */
+    public java.util.Optional<DataDriver> data() {
+        return java.util.Optional.ofNullable(data);
     }
 }

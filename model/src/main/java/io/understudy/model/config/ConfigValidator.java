@@ -94,6 +94,9 @@ public final class ConfigValidator {
                 }
                 if (!someFit) errors.add(new ConfigError(at + ".requirements", "no server of group '" + g.id() + "' meets them"));
             }
+            if (p.dataDir() != null && !p.dataDir().startsWith("/")) {
+                errors.add(new ConfigError(at + ".dataDir", "expected an absolute path, got '" + p.dataDir() + "'"));
+            }
             if (p.priority() < 0) errors.add(new ConfigError(at + ".priority", "expected 0 or more (lower wins), got " + p.priority()));
             Identity id = p.identity();
             unique(errors, seen, at + ".identity.hostname", "hostname", id.hostname());
@@ -138,6 +141,16 @@ public final class ConfigValidator {
         if (p.anticipatedFailures() < 0) errors.add(new ConfigError(at + ".anticipatedFailures", "expected 0 or more"));
         if (p.fallbackLimit() < 1) errors.add(new ConfigError(at + ".fallbackLimit", "expected 1 or more"));
         if (p.verifyRechecks() < 0) errors.add(new ConfigError(at + ".verifyRechecks", "expected 0 or more"));
+        if ((p.backupInterval().isNegative() || p.backupInterval().isZero())) errors.add(new ConfigError(at + ".backupInterval", "expected a positive duration"));
+        if ((p.syncInterval().isNegative() || p.syncInterval().isZero())) errors.add(new ConfigError(at + ".syncInterval", "expected a positive duration"));
+        if (p.selfFenceTimeout() != null && p.selfFenceTimeout().compareTo(p.failureTimeout()) < 0) {
+            errors.add(new ConfigError(at + ".selfFenceTimeout", "expected at least failureTimeout (" + p.failureTimeout()
+                    + "): an agent must not fence itself before the control plane would call it failed"));
+        }
+        if (p.fenceWithoutBmc() && p.selfFenceTimeout() == null) {
+            errors.add(new ConfigError(at + ".fenceWithoutBmc", "needs selfFenceTimeout: a server is only taken as fenced"
+                    + " without its BMC once it has surely fenced itself"));
+        }
     }
 
     private static void unique(List<ConfigError> errors, Map<String, String> seen, String at, String what, String value) {

@@ -10,6 +10,13 @@ import java.time.Duration;
  * @param serializeJobs one job at a time in the group, as VCEM does
  * @param fallbackHoldDown how long a home server must stay healthy before automatic fallback
  * @param fallbackLimit automatic fallbacks allowed per {@code fallbackWindow} before the profile is held (flapping)
+ * @param backupInterval how often the agent of a profile's current server backs up its data directory
+ * @param syncInterval the longest a spare's copy may go without a sync (a sync also follows every backup)
+ * @param selfFenceTimeout an agent that has not reached a majority of the control plane for this long stops its
+ *                         workloads and drops its aliases; null: agents never fence themselves
+ * @param fenceWithoutBmc when the BMC cannot fence a server, treat it as fenced once it has been silent for twice
+ *                        {@code selfFenceTimeout} (it has surely fenced itself); off by default: the BMC fence stays
+ * @param splitBrainYield which side drops the alias when two servers of the group hold it
  */
 public record GroupPolicy(
         ProtectionLevel protection,
@@ -25,10 +32,36 @@ public record GroupPolicy(
         Integer verifyRechecks,
         Duration fallbackHoldDown,
         Integer fallbackLimit,
-        Duration fallbackWindow) {
+        Duration fallbackWindow,
+        Duration backupInterval,
+        Duration syncInterval,
+        Duration selfFenceTimeout,
+        Boolean fenceWithoutBmc,
+        SplitBrainYield splitBrainYield) {
 
     public static final GroupPolicy DEFAULTS = new GroupPolicy(null, null, null, null, null, null, null,
             null, null, null, null, null, null, null);
+
+    /** Which side of a split brain gives the alias up; the other keeps serving. */
+    public enum SplitBrainYield {
+        /** The profile's home server yields (it is the one that was cut off and came back): the default. */
+        @com.fasterxml.jackson.annotation.JsonProperty("regular") REGULAR,
+        @com.fasterxml.jackson.annotation.JsonProperty("spare") SPARE
+    }
+
+    public GroupPolicy(ProtectionLevel protection, EventHandling eventHandling, Duration heartbeatInterval,
+                       Duration failureTimeout, Integer anticipatedFailures, Boolean preempt, Boolean serializeJobs,
+                       Duration fenceTimeout, Duration bootTimeout, Duration verifyTimeout, Integer verifyRechecks,
+                       Duration fallbackHoldDown, Integer fallbackLimit, Duration fallbackWindow) {
+        this(protection, eventHandling, heartbeatInterval, failureTimeout, anticipatedFailures, preempt, serializeJobs,
+                fenceTimeout, bootTimeout, verifyTimeout, verifyRechecks, fallbackHoldDown, fallbackLimit, fallbackWindow,
+                null, null, null, null, null);
+    }
+
+    /** How long a silent server must have been silent before it has surely fenced itself. */
+    public Duration selfFencedAfter() {
+        return selfFenceTimeout == null ? null : selfFenceTimeout.multipliedBy(2);
+    }
 
     public GroupPolicy {
         if (protection == null) protection = ProtectionLevel.COLD;
@@ -45,5 +78,9 @@ public record GroupPolicy(
         if (fallbackHoldDown == null) fallbackHoldDown = Duration.ofMinutes(5);
         if (fallbackLimit == null) fallbackLimit = 3;
         if (fallbackWindow == null) fallbackWindow = Duration.ofHours(24);
+        if (backupInterval == null) backupInterval = Duration.ofHours(1);
+        if (syncInterval == null) syncInterval = Duration.ofHours(24);
+        if (fenceWithoutBmc == null) fenceWithoutBmc = false;
+        if (splitBrainYield == null) splitBrainYield = SplitBrainYield.REGULAR;
     }
 }

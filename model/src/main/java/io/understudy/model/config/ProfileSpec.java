@@ -5,6 +5,8 @@ package io.understudy.model.config;
  *
  * @param priority lower value wins a spare first
  * @param protection overrides the group's protection level when set
+ * @param dataDir the workload's data directory on whichever server runs it: backed up, copied to the group's spares
+ *                and restored before the workload starts elsewhere; null when the workload keeps no data
  */
 public record ProfileSpec(
         String id,
@@ -15,11 +17,18 @@ public record ProfileSpec(
         Requirements requirements,
         Integer priority,
         FallbackMode fallback,
-        ProtectionLevel protection) {
+        ProtectionLevel protection,
+        String dataDir) {
 
     public ProfileSpec {
         if (identity == null) identity = new Identity(null, null, null, null);
         if (priority == null) priority = 100;
         if (fallback == null) fallback = FallbackMode.MANUAL;
+        if (dataDir != null && dataDir.isBlank()) dataDir = null;
+    }
+
+    public ProfileSpec(String id, String group, String home, Identity identity, Workload workload,
+                       Requirements requirements, Integer priority, FallbackMode fallback, ProtectionLevel protection) {
+        this(id, group, home, identity, workload, requirements, priority, fallback, protection, null);
     }
 }

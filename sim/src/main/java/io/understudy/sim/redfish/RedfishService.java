@@ -267,7 +267,7 @@ public final class RedfishService implements AutoCloseable {
         // A BMC that does not answer is simulated as a service that is unavailable.
         int status = switch (e.kind()) {
             case UNREACHABLE, TIMEOUT -> 503;
-            case REFUSED -> 409;
+            case REFUSED, CONFLICT -> 409;
             case AUTH -> 401;
             case FAILED -> 500;
         };
