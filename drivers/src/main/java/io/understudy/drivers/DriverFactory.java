@@ -20,7 +20,7 @@ public final class DriverFactory {
     private DriverFactory() {}
 
     /** Drivers for a fixed configuration. */
-    public static <S extends PowerDriver & IdentityDriver & WorkloadDriver> Drivers forConfig(DataCenterConfig config, S sim) {
+    public static <S extends PowerDriver & IdentityDriver & WorkloadDriver & DataDriver> Drivers forConfig(DataCenterConfig config, S sim) {
         return forConfig(() -> config, sim);
     }
 
@@ -30,7 +30,7 @@ public final class DriverFactory {
      *
      * @param sim the embedded simulator, or null on a node whose servers all have real BMCs and agents
      */
-    public static <S extends PowerDriver & IdentityDriver & WorkloadDriver> Drivers forConfig(Supplier<DataCenterConfig> config, S sim) {
+    public static <S extends PowerDriver & IdentityDriver & WorkloadDriver & DataDriver> Drivers forConfig(Supplier<DataCenterConfig> config, S sim) {
         Map<String, PowerDriver> power = new HashMap<>(Map.of(
                 "redfish", new BmcRouter("redfish", config, RedfishDriver::new),
                 "ipmi", new BmcRouter("ipmi", config, IpmiDriver::new),
@@ -38,7 +38,7 @@ public final class DriverFactory {
         if (sim != null) power.put("sim", sim);
         AgentRouter agents = new AgentRouter(config, new RemoteAgentDriver(config, AgentSecrets.fromEnvironment(),
                 Clock.systemUTC(), RemoteAgentDriver.DEFAULT_TIMEOUT), sim);
-        return new Drivers(power, agents, agents);
+        return new Drivers(power, agents, agents, agents);
     }
 
     /** The power driver of one server, for {@code understudy bmc check} and tools that act on a single BMC. */

@@ -30,6 +30,7 @@ public final class Engine implements StateStore.LeadershipListener {
     private final CapacityWatcher capacity;
     private final SpareWatcher spares;
     private final Operations operations;
+    private final DataSync data;
     private Scheduler.Cancellable loop;
     private Instant lastCapacity;
     private volatile boolean leading;
@@ -42,11 +43,13 @@ public final class Engine implements StateStore.LeadershipListener {
         this.decisions = new Decisions(scheduler, listener);
         this.detector = new Detector(store, drivers, scheduler, settings, decisions, listener);
         this.jobs = new JobEngine(store, drivers, scheduler, settings, stepExecutor, decisions, listener);
+        jobs.silence(detector::silence);
         this.events = new EventHandler(store, scheduler, decisions);
         this.fallback = new FallbackWatcher(store, scheduler, decisions);
         this.capacity = new CapacityWatcher(store, scheduler);
         this.spares = new SpareWatcher(store, drivers, scheduler, stepExecutor, decisions);
         this.operations = new Operations(store, scheduler);
+        this.data = new DataSync(store, drivers, scheduler, stepExecutor, decisions);
         store.addLeadershipListener(this);
     }
 
@@ -55,6 +58,7 @@ public final class Engine implements StateStore.LeadershipListener {
         if (loop != null) loop.cancel();
         leading = true;
         jobs.reset();
+        data.reset();
         detector.leaderReady();
         decisions.record("control plane", "leader in term " + term + ": resuming jobs, detection starts after one failure timeout");
         loop = scheduler.every(settings.tick(), this::tick);
@@ -82,6 +86,7 @@ public final class Engine implements StateStore.LeadershipListener {
             guarded("capacity", capacity::tick);
         }
         guarded("spares", spares::tick);
+        guarded("data sync", data::tick);
     }
 
     private void guarded(String part, Runnable r) {
@@ -110,5 +115,9 @@ public final class Engine implements StateStore.LeadershipListener {
 
     public Operations operations() {
         return operations;
+    }
+
+    public DataSync data() {
+        return data;
     }
 }

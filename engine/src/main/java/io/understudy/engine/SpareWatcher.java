@@ -47,7 +47,8 @@ final class SpareWatcher {
         this.decisions = decisions;
     }
 
-    private record Check(String spare, ProfileSpec profile) {}
+    /** @param preload the profiles whose workload this spare keeps running (a preloaded standby), else empty */
+    private record Check(String spare, ProfileSpec profile, List<ProfileSpec> preload) {}
 
     void tick() {
         Instant now = scheduler.now();
@@ -60,6 +61,7 @@ final class SpareWatcher {
             executor.execute(() -> {
                 try {
                     drivers.identity().holds(c.spare(), c.profile(), CallContext.probe(term));
+                    for (ProfileSpec p : c.preload()) preload(c.spare(), p, CallContext.probe(term));
                     store.read(s -> s.openAlarm(AlarmType.SPARE_AGENT_UNREACHABLE, c.spare())).ifPresent(a ->
                             store.submit(new ClearAlarm(AlarmType.SPARE_AGENT_UNREACHABLE, c.spare(), scheduler.now())));
                 } catch (DriverException e) {
@@ -75,18 +77,34 @@ final class SpareWatcher {
         }
     }
 
+    /**
+     * A preloaded standby runs its group's workloads already, without their aliases (MX-ONE): the control plane
+     * starts any that is not running, from the newest data copy the standby keeps.
+     */
+    private void preload(String spare, ProfileSpec p, CallContext ctx) throws DriverException {
+        if (drivers.workload().monitor(spare, p, ctx) != io.understudy.drivers.WorkloadDriver.Status.NOT_RUNNING) return;
+        String from = "";
+        if (p.dataDir() != null && drivers.data().isPresent()) {
+            from = drivers.data().get().restore(spare, p, ctx).map(b -> " from backup " + b.name()).orElse("");
+        }
+        drivers.workload().start(spare, p, ctx);
+        decisions.record(spare, "preloaded standby " + spare + " did not run the workload of " + p.id() + ": started it" + from);
+    }
+
     /** Idle, running spares of hot and preloaded groups, each with a profile of its group to ask about. */
     private static List<Check> checks(ClusterState s) {
         List<Check> out = new ArrayList<>();
         for (GroupSpec g : s.config().groups()) {
             ProtectionLevel level = g.policy().protection();
             if (level != ProtectionLevel.HOT && level != ProtectionLevel.PRELOADED) continue;
-            ProfileSpec any = s.config().profiles().stream().filter(p -> g.id().equals(p.group())).findFirst().orElse(null);
-            if (any == null) continue;
+            List<ProfileSpec> profiles = s.config().profiles().stream().filter(p -> g.id().equals(p.group())).toList();
+            if (profiles.isEmpty()) continue;
+            ProfileSpec any = profiles.get(0);
+            List<ProfileSpec> preload = level == ProtectionLevel.PRELOADED ? profiles : List.of();
             for (String spare : g.spares()) {
                 var r = s.server(spare);
                 if (r != null && r.state() == ServerState.RUNNING && s.profileOn(spare).isEmpty() && r.reservedBy() == null) {
-                    out.add(new Check(spare, any));
+                    out.add(new Check(spare, any, preload));
                 }
             }
         }

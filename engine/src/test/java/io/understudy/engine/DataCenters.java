@@ -29,8 +29,12 @@ final class DataCenters {
                 dc.profiles().stream().map(p -> p.id().equals(profile) ? edit.apply(p) : p).toList());
     }
 
+    static ProfileSpec dataDir(ProfileSpec p, String dir) {
+        return new ProfileSpec(p.id(), p.group(), p.home(), p.identity(), p.workload(), p.requirements(), p.priority(), p.fallback(), p.protection(), dir);
+    }
+
     static ProfileSpec fallback(ProfileSpec p, FallbackMode mode) {
-        return new ProfileSpec(p.id(), p.group(), p.home(), p.identity(), p.workload(), p.requirements(), p.priority(), mode, p.protection());
+        return new ProfileSpec(p.id(), p.group(), p.home(), p.identity(), p.workload(), p.requirements(), p.priority(), mode, p.protection(), p.dataDir());
     }
 
     static Policy policy(GroupPolicy p) {
@@ -72,6 +76,25 @@ final class DataCenters {
 
         Policy verify(Duration timeout, int rechecks) {
             p = new GroupPolicy(p.protection(), p.eventHandling(), p.heartbeatInterval(), p.failureTimeout(), p.anticipatedFailures(), p.preempt(), p.serializeJobs(), p.fenceTimeout(), p.bootTimeout(), timeout, rechecks, p.fallbackHoldDown(), p.fallbackLimit(), p.fallbackWindow());
+            return this;
+        }
+
+        /** Data backups and syncs every {@code backup} / {@code sync}. */
+        Policy data(Duration backup, Duration sync) {
+            p = new GroupPolicy(p.protection(), p.eventHandling(), p.heartbeatInterval(), p.failureTimeout(), p.anticipatedFailures(), p.preempt(), p.serializeJobs(), p.fenceTimeout(), p.bootTimeout(), p.verifyTimeout(), p.verifyRechecks(), p.fallbackHoldDown(), p.fallbackLimit(), p.fallbackWindow(),
+                    backup, sync, p.selfFenceTimeout(), p.fenceWithoutBmc(), p.splitBrainYield());
+            return this;
+        }
+
+        Policy selfFence(Duration timeout, boolean withoutBmc, Duration fenceTimeout) {
+            p = new GroupPolicy(p.protection(), p.eventHandling(), p.heartbeatInterval(), p.failureTimeout(), p.anticipatedFailures(), p.preempt(), p.serializeJobs(), fenceTimeout, p.bootTimeout(), p.verifyTimeout(), p.verifyRechecks(), p.fallbackHoldDown(), p.fallbackLimit(), p.fallbackWindow(),
+                    p.backupInterval(), p.syncInterval(), timeout, withoutBmc, p.splitBrainYield());
+            return this;
+        }
+
+        Policy protection(io.understudy.model.config.ProtectionLevel level) {
+            p = new GroupPolicy(level, p.eventHandling(), p.heartbeatInterval(), p.failureTimeout(), p.anticipatedFailures(), p.preempt(), p.serializeJobs(), p.fenceTimeout(), p.bootTimeout(), p.verifyTimeout(), p.verifyRechecks(), p.fallbackHoldDown(), p.fallbackLimit(), p.fallbackWindow(),
+                    p.backupInterval(), p.syncInterval(), p.selfFenceTimeout(), p.fenceWithoutBmc(), p.splitBrainYield());
             return this;
         }
 

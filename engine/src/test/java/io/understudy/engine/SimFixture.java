@@ -34,7 +34,7 @@ final class SimFixture {
     SimFixture(DataCenterConfig config, SimTimings timings) {
         this.config = config;
         sim = new SimDataCenter(config, clock, timings);
-        engine = new Engine(store, new Drivers(Map.of("sim", sim), sim, sim), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
+        engine = new Engine(store, new Drivers(Map.of("sim", sim), sim, sim, sim), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
         sim.addListener(engine.detector());
         var r = store.submit(new ApplyConfig(config, "test", clock.now()));
         if (!r.ok()) throw new IllegalStateException(r.message());

@@ -2,6 +2,7 @@ package io.understudy.sim;
 
 import io.understudy.drivers.AgentListener;
 import io.understudy.drivers.CallContext;
+import io.understudy.drivers.DataDriver;
 import io.understudy.drivers.DriverException;
 import io.understudy.drivers.DriverException.Kind;
 import io.understudy.drivers.IdentityDriver;
@@ -27,7 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * identity, workload), on the scheduler it is given. It is the power, identity and workload driver of its servers,
  * and it knows the truth that invariant tests check: which servers really hold a profile's identity right now.
  */
-public final class SimDataCenter implements PowerDriver, IdentityDriver, WorkloadDriver {
+public final class SimDataCenter implements PowerDriver, IdentityDriver, WorkloadDriver, DataDriver {
     private final Scheduler scheduler;
     private final SimTimings timings;
     private final Map<String, SimServer> servers = new TreeMap<>();
@@ -41,6 +42,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         for (ServerSpec s : config.servers()) {
             Duration hb = config.groupOf(s.id()).map(g -> g.policy().heartbeatInterval()).orElse(Duration.ofSeconds(1));
             SimServer sim = new SimServer(s, hb);
+            sim.selfFenceTimeout = config.groupOf(s.id()).map(g -> g.policy().selfFenceTimeout()).orElse(null);
             sim.powered = true;
             sim.booted = true;
             servers.put(s.id(), sim);
@@ -117,8 +119,12 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         synchronized (this) {
             s = server(server);
             s.faults.add(fault);
+            if (fault == Fault.ISOLATED) selfFenceLater(s);
             switch (fault) {
-                case CRASH -> s.workloadRunning = false;
+                case CRASH -> {
+                    s.workloadRunning = false;
+                    s.preloaded.clear();
+                }
                 case POWER_LOSS -> powerDown(s);
                 default -> { }
             }
@@ -137,6 +143,20 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         if (!s.powered) startPowerOn(s);
     }
 
+    /** An isolated agent fences itself after its group's self-fence timeout, if the group sets one. */
+    private void selfFenceLater(SimServer s) {
+        if (s.selfFenceTimeout == null) return;
+        long gen = s.generation;
+        scheduler.schedule(s.selfFenceTimeout, () -> {
+            synchronized (this) {
+                if (s.generation != gen || !s.faults.contains(Fault.ISOLATED)) return;
+                s.active = null;
+                s.workloadRunning = false;
+                s.preloaded.clear();
+            }
+        });
+    }
+
     private SimServer server(String id) {
         SimServer s = servers.get(id);
         if (s == null) throw new IllegalArgumentException("unknown server '" + id + "'");
@@ -150,6 +170,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         s.booted = false;
         s.active = null;
         s.workloadRunning = false;
+        s.preloaded.clear();
     }
 
     private void startPowerOn(SimServer s) {
@@ -251,7 +272,11 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         long gen = s.generation;
         scheduler.schedule(timings.identityApply(), () -> {
             synchronized (this) {
-                if (s.generation == gen && s.agentUp() && profile.id().equals(s.assigned)) s.active = profile.id();
+                if (s.generation == gen && s.agentUp() && profile.id().equals(s.assigned)) {
+                    s.active = profile.id();
+                    // A preloaded workload answers the moment its identity arrives.
+                    if (s.preloaded.remove(profile.id())) s.workloadRunning = true;
+                }
             }
         });
     }
@@ -261,6 +286,8 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         SimServer s = server(server);
         if (s.powered) agent(server, ctx);
         if (profile.id().equals(s.active)) {
+            // The workload's processes outlive the identity (a preloaded standby keeps serving nobody until the next one).
+            if (s.workloadRunning) s.preloaded.add(profile.id());
             s.active = null;
             s.workloadRunning = false;
         }
@@ -281,10 +308,13 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
     public synchronized void start(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
         SimServer s = agent(server, ctx);
         if (s.workloadRunning && profile.id().equals(s.active)) return;
+        if (s.preloaded.contains(profile.id())) return;
         long gen = s.generation;
         scheduler.schedule(timings.workloadStart(), () -> {
             synchronized (this) {
-                if (s.generation == gen && s.agentUp() && profile.id().equals(s.active)) s.workloadRunning = true;
+                if (s.generation != gen || !s.agentUp()) return;
+                if (profile.id().equals(s.active)) s.workloadRunning = true;
+                else s.preloaded.add(profile.id());
             }
         });
     }
@@ -293,12 +323,83 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
     public synchronized void stop(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
         SimServer s = agent(server, ctx);
         if (profile.id().equals(s.active)) s.workloadRunning = false;
+        s.preloaded.remove(profile.id());
     }
 
     @Override
     public synchronized Status monitor(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
         SimServer s = agent(server, ctx);
-        return profile.id().equals(s.active) && s.workloadRunning ? Status.RUNNING : Status.NOT_RUNNING;
+        boolean running = profile.id().equals(s.active) && s.workloadRunning || s.preloaded.contains(profile.id());
+        return running ? Status.RUNNING : Status.NOT_RUNNING;
+    }
+
+    // ---- DataDriver: backups as records on each server's disk -------------------------------------------------
+
+    private static final int KEEP = 2;
+
+    @Override
+    public synchronized BackupInfo backup(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        SimServer s = agent(server, ctx);
+        if (profile.dataDir() == null) throw new DriverException(Kind.FAILED, "profile " + profile.id() + " names no dataDir");
+        long now = scheduler.now().toEpochMilli();
+        String name = String.format("%s-%d", server, now);
+        BackupInfo b = new BackupInfo(profile.id(), name, now, 1024, Integer.toHexString((profile.id() + name).hashCode()));
+        keep(s, b);
+        return b;
+    }
+
+    @Override
+    public synchronized Backups backups(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        SimServer s = agent(server, ctx);
+        return new Backups(List.copyOf(s.backups.getOrDefault(profile.id(), List.of())), 1L << 40);
+    }
+
+    @Override
+    public synchronized void copy(String source, String target, ProfileSpec profile, BackupInfo backup, boolean reload,
+                                  CallContext ctx) throws DriverException {
+        SimServer t = agent(target, ctx);
+        SimServer src = server(source);
+        if (!src.agentUp()) throw new DriverException(Kind.FAILED, "copy of " + backup.name() + " from " + source + " failed: its agent does not answer");
+        if (src.backups.getOrDefault(profile.id(), List.of()).stream().noneMatch(b -> b.name().equals(backup.name()))) {
+            throw new DriverException(Kind.FAILED, "copy failed: " + source + " keeps no backup " + backup.name());
+        }
+        if (t.corruptCopies) {
+            throw new DriverException(Kind.FAILED, "copy of " + backup.name() + " from " + source + " is corrupt: sha256 differs");
+        }
+        keep(t, backup);
+        if (reload) t.dataFrom.put(profile.id(), backup.name());
+    }
+
+    @Override
+    public synchronized java.util.Optional<BackupInfo> restore(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        SimServer s = agent(server, ctx);
+        List<BackupInfo> kept = s.backups.getOrDefault(profile.id(), List.of());
+        if (kept.isEmpty()) return java.util.Optional.empty();
+        s.dataFrom.put(profile.id(), kept.get(0).name());
+        return java.util.Optional.of(kept.get(0));
+    }
+
+    private static void keep(SimServer s, BackupInfo b) {
+        List<BackupInfo> kept = new ArrayList<>(s.backups.getOrDefault(b.profile(), List.of()));
+        if (kept.stream().anyMatch(k -> k.name().equals(b.name()))) return;
+        kept.add(b);
+        kept.sort(java.util.Comparator.comparingLong(BackupInfo::takenAt).thenComparing(BackupInfo::name).reversed());
+        s.backups.put(b.profile(), List.copyOf(kept.subList(0, Math.min(KEEP, kept.size()))));
+    }
+
+    /** From now on copies to {@code server} arrive corrupt (or, with false, whole again). */
+    public synchronized void corruptCopiesTo(String server, boolean corrupt) {
+        server(server).corruptCopies = corrupt;
+    }
+
+    /** The backup the profile's data directory on {@code server} was last restored from; empty if never. */
+    public synchronized java.util.Optional<String> dataFrom(String server, String profile) {
+        return java.util.Optional.ofNullable(server(server).dataFrom.get(profile));
+    }
+
+    /** The backups {@code server} keeps for the profile, newest first. */
+    public synchronized List<BackupInfo> keptBackups(String server, String profile) {
+        return List.copyOf(server(server).backups.getOrDefault(profile, List.of()));
     }
 
     // ---- the truth, for tests and the demo ---------------------------------------------------------------------

@@ -14,7 +14,15 @@ public enum AlarmType {
     @JsonProperty("profile-down") PROFILE_DOWN,
     @JsonProperty("detector-brake") DETECTOR_BRAKE,
     /** A hot or preloaded spare heartbeats but its agent does not take orders: a failover onto it would fail. */
-    @JsonProperty("spare-agent-unreachable") SPARE_AGENT_UNREACHABLE;
+    @JsonProperty("spare-agent-unreachable") SPARE_AGENT_UNREACHABLE,
+    /** "Standby failed to synchronize data": a copy to a spare failed or arrived corrupt; its good copies stay. */
+    @JsonProperty("data-sync-failed") DATA_SYNC_FAILED,
+    /** A spare has no room for two backups of each profile it stands by for. */
+    @JsonProperty("standby-space-low") STANDBY_SPACE_LOW,
+    /** Foreign equipment answers for a profile's alias address: the workload was not started. */
+    @JsonProperty("address-conflict") ADDRESS_CONFLICT,
+    /** Two servers of a group held a profile's alias at once; one side was told to give it up. */
+    @JsonProperty("split-brain") SPLIT_BRAIN;
 
     public String wire() {
         return name().toLowerCase().replace('_', '-');

@@ -7,7 +7,7 @@ import java.util.List;
 public enum JobType {
     @JsonProperty("failover") FAILOVER(List.of("check-group", "identify-source", "fence", "select-spare",
             "move-profile", "activate", "verify", "release")),
-    @JsonProperty("fallback") FALLBACK(List.of("check-group", "release-spare", "move-profile", "activate",
+    @JsonProperty("fallback") FALLBACK(List.of("check-group", "release-spare", "sync-data", "move-profile", "activate",
             "verify", "release"));
 
     private final List<String> steps;

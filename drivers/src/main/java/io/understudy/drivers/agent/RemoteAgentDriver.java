@@ -1,6 +1,7 @@
 package io.understudy.drivers.agent;
 
 import io.understudy.drivers.CallContext;
+import io.understudy.drivers.DataDriver;
 import io.understudy.drivers.DriverException;
 import io.understudy.drivers.DriverException.Kind;
 import io.understudy.drivers.IdentityDriver;
@@ -29,8 +30,10 @@ import java.util.function.Supplier;
  * agent once it has done it. The agent's answer decides the error kind: refused (an older term, a boot-from-SAN
  * port), auth (bad signature), failed; no answer is unreachable or a timeout.
  */
-public final class RemoteAgentDriver implements IdentityDriver, WorkloadDriver {
+public final class RemoteAgentDriver implements IdentityDriver, WorkloadDriver, DataDriver {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** Backups and copies move a whole data directory: they get longer than an identity order. */
+    public static final Duration DATA_TIMEOUT = Duration.ofMinutes(10);
 
     private final Supplier<DataCenterConfig> config;
     private final AgentSecrets secrets;
@@ -82,14 +85,53 @@ public final class RemoteAgentDriver implements IdentityDriver, WorkloadDriver {
         }
     }
 
-    private Answer call(String server, Action action, ProfileSpec profile, CallContext ctx) throws DriverException {
+    @Override
+    public BackupInfo backup(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        Answer a = call(server, Action.BACKUP, profile, ctx, null);
+        if (a.backup() == null) throw new DriverException(Kind.FAILED, "agent of " + server + " answered a backup without its description");
+        return a.backup();
+    }
+
+    @Override
+    public Backups backups(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        Answer a = call(server, Action.BACKUPS, profile, ctx, null);
+        return a.backups() == null ? new Backups(java.util.List.of(), 0) : a.backups();
+    }
+
+    /** The target fetches straight from the source, with a ticket made here with the source's secret. */
+    @Override
+    public void copy(String source, String target, ProfileSpec profile, BackupInfo backup, boolean reload, CallContext ctx)
+            throws DriverException {
+        AgentSpec from = agentOf(source);
+        long expires = clock.millis() + AgentProtocol.TICKET_LIFETIME.toMillis();
+        String ticket = Signer.ticket(secrets.secret(source, from), source, profile.id(), backup.name(), expires);
+        call(target, Action.COPY, profile, ctx, new AgentProtocol.Transfer(source, trimSlash(from.endpoint()), backup, expires, ticket, reload));
+    }
+
+    @Override
+    public java.util.Optional<BackupInfo> restore(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        return java.util.Optional.ofNullable(call(server, Action.RESTORE, profile, ctx, null).backup());
+    }
+
+    private AgentSpec agentOf(String server) throws DriverException {
         ServerSpec spec = config.get().server(server)
                 .orElseThrow(() -> new DriverException(Kind.FAILED, "no server '" + server + "' in the configuration"));
-        AgentSpec agent = spec.agent();
-        if (agent == null) throw new DriverException(Kind.FAILED, server + " has no agent endpoint configured");
+        if (spec.agent() == null) throw new DriverException(Kind.FAILED, server + " has no agent endpoint configured");
+        return spec.agent();
+    }
+
+    private Answer call(String server, Action action, ProfileSpec profile, CallContext ctx) throws DriverException {
+        return call(server, action, profile, ctx, null);
+    }
+
+    private Answer call(String server, Action action, ProfileSpec profile, CallContext ctx, AgentProtocol.Transfer transfer)
+            throws DriverException {
+        AgentSpec agent = agentOf(server);
         byte[] body = AgentProtocol.bytes(new Order(server, ctx.term(), ctx.job(), ctx.step(), profile,
-                UUID.randomUUID().toString(), clock.millis()));
+                UUID.randomUUID().toString(), clock.millis(), transfer));
         URI uri = URI.create(trimSlash(agent.endpoint()) + AgentProtocol.orderPath(server, action));
+        boolean data = action == Action.BACKUP || action == Action.COPY || action == Action.RESTORE;
+        Duration timeout = data ? DATA_TIMEOUT : this.timeout;
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")

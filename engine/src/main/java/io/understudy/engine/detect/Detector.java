@@ -77,6 +77,20 @@ public final class Detector implements AgentListener {
         return lastSeen.get(server);
     }
 
+    /**
+     * How long no control-plane node has heard the server: this node's silence (measured from when it became leader
+     * or began to listen at the latest, so never overstated) or a shorter one reported by another node. Zero while
+     * this node cannot tell.
+     */
+    public Duration silence(String server) {
+        Instant now = scheduler.now();
+        Instant since = listeningSince == null ? null : max(max(lastSeen.get(server), leaderSince), listeningSince);
+        if (since == null) return Duration.ZERO;
+        Duration here = Duration.between(since, now);
+        Duration elsewhere = witnesses.silenceElsewhere(List.of(server)).get(server);
+        return elsewhere != null && elsewhere.compareTo(here) < 0 ? elsewhere : here;
+    }
+
     /** A new leader measures silence from now on: it waits a full timeout of its own before suspecting anyone (invariant 5). */
     public void leaderReady() {
         leaderSince = scheduler.now();

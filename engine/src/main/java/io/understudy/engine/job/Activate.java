@@ -65,9 +65,11 @@ final class Activate implements JobStep {
                     return Outcome.waitUntil(c.nextPoll(), "identity pushed to the agent of " + id + " (no reboot)");
                 }
             }
+            String from = restore(c, id, profile, level);
             c.drivers().workload().start(id, profile, c.call());
-            return Outcome.done("identity of " + profile.id() + " active on " + id + " (" + level.wire() + "); workload started");
+            return Outcome.done("identity of " + profile.id() + " active on " + id + " (" + level.wire() + "); workload started" + from);
         } catch (DriverException e) {
+            if (e.kind() == DriverException.Kind.CONFLICT) return conflict(c, id, e);
             if (e.kind() == DriverException.Kind.REFUSED) return Outcome.failed(AlarmType.FAILOVER_FAILED, e.getMessage());
             if (c.pastDeadline(c.policy().bootTimeout())) return Outcome.failed(AlarmType.FAILOVER_FAILED, "cannot activate on " + id + ": " + e.getMessage());
             return Outcome.waitUntil(c.nextPoll(), "retrying: " + e.getMessage());
@@ -82,10 +84,34 @@ final class Activate implements JobStep {
         try {
             c.drivers().identity().assign(id, profile, c.call());
         } catch (DriverException e) {
+            if (e.kind() == DriverException.Kind.CONFLICT) return conflict(c, id, e);
             if (e.kind() == DriverException.Kind.UNREACHABLE || e.kind() == DriverException.Kind.TIMEOUT) return null;
             throw e;
         }
+        String from = restore(c, id, profile, level);
         c.drivers().workload().start(id, profile, c.call());
-        return Outcome.done("identity of " + profile.id() + " active on " + id + " (" + level.wire() + "); workload started");
+        return Outcome.done("identity of " + profile.id() + " active on " + id + " (" + level.wire() + "); workload started" + from);
+    }
+
+    /**
+     * The workload starts from the newest good backup the target keeps. A preloaded standby is not restored here: it
+     * reloaded each copy as it arrived and runs already, which is what makes its takeover fast.
+     */
+    private static String restore(StepContext c, String id, ProfileSpec profile, ProtectionLevel level) throws DriverException {
+        if (profile.dataDir() == null || c.drivers().data().isEmpty()) return "";
+        if (level == ProtectionLevel.PRELOADED && c.job().type() == io.understudy.state.JobType.FAILOVER) return "; data as last synced";
+        return c.drivers().data().get().restore(id, profile, c.call())
+                .map(b -> " from backup " + b.name())
+                .orElse("; no backup kept on " + id + ", data directory as it was");
+    }
+
+    /**
+     * Foreign equipment answers for the alias (duplicate address detection): nothing is started, and the operator is
+     * told which address and who holds it.
+     */
+    private static Outcome conflict(StepContext c, String id, DriverException e) {
+        c.submit(new io.understudy.state.command.RaiseAlarm(AlarmType.ADDRESS_CONFLICT, c.profile().id(),
+                "address conflict on " + id + ": " + e.getMessage(), c.now()));
+        return Outcome.failed(AlarmType.FAILOVER_FAILED, "address conflict, workload not started: " + e.getMessage());
     }
 }

@@ -31,4 +31,12 @@ public final class FencedServer {
     public String how() {
         return how;
     }
+
+    /** What a fence without the BMC records: the server was silent long enough to have fenced itself. */
+    public static final String SELF_FENCED = "self-fenced: ";
+
+    /** Fenced by its own agent (identity dropped, workload stopped), not by power: its agent will not answer. */
+    public boolean selfFenced() {
+        return how != null && how.startsWith(SELF_FENCED);
+    }
 }

@@ -38,7 +38,7 @@ public final class JobEngine {
     private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
 
     private static final Map<String, JobStep> STEPS = Stream.of(new CheckGroup(), new IdentifySource(), new Fence(),
-            new SelectSpare(), new MoveIdentity(), new Activate(), new Verify(), new ReleaseSpare(), new Release())
+            new SelectSpare(), new MoveIdentity(), new Activate(), new Verify(), new ReleaseSpare(), new SyncData(), new Release())
             .collect(Collectors.toMap(JobStep::name, Function.identity()));
 
     static {
@@ -58,6 +58,7 @@ public final class JobEngine {
     private final Map<Long, Instant> nextRun = new ConcurrentHashMap<>();
     private final Map<Long, String> progress = new ConcurrentHashMap<>();
     private final Set<String> startedHere = ConcurrentHashMap.newKeySet();
+    private volatile Function<String, Duration> silence = server -> Duration.ZERO;
 
     public JobEngine(StateStore store, Drivers drivers, Scheduler scheduler, EngineSettings settings, Executor executor,
                      Decisions decisions, EngineListener listener) {
@@ -68,6 +69,11 @@ public final class JobEngine {
         this.executor = executor;
         this.decisions = decisions;
         this.listener = listener;
+    }
+
+    /** How long no control-plane node has heard a server (the detector's view), for the fence without a BMC. */
+    public void silence(Function<String, Duration> s) {
+        silence = s;
     }
 
     /** Forget what this node knew of running steps: after a leader change every running step is looked at afresh. */
@@ -123,7 +129,7 @@ public final class JobEngine {
                 }
                 job = store.read(s -> s.job(id));
             }
-            StepContext ctx = new StepContext(store, drivers, settings, scheduler.now(), store.term(), job, i, first);
+            StepContext ctx = new StepContext(store, drivers, settings, scheduler.now(), store.term(), job, i, first, silence);
             Outcome o = STEPS.get(step.name()).run(ctx);
             switch (o.kind()) {
                 case WAIT -> {

@@ -33,6 +33,10 @@ final class MoveIdentity implements JobStep {
             // of an agent that cannot answer.
             return commit(c, source.id() + " is powered off; its identity went with it");
         }
+        if (source.selfFenced()) {
+            // Cut off: its agent dropped the identity itself, and no order of ours can reach it to ask.
+            return commit(c, source.id() + " fenced itself; its agent dropped the identity");
+        }
         try {
             c.drivers().identity().release(source.id(), c.profile(), c.call());
         } catch (DriverException e) {

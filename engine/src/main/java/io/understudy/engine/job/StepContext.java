@@ -27,9 +27,11 @@ public final class StepContext {
     final int stepIndex;
     /** Whether this run of the step is its first on this leader (the step may have run before a leader change). */
     final boolean firstRun;
+    private final Function<String, Duration> silence;
 
     StepContext(StateStore store, Drivers drivers, EngineSettings settings, Instant now, long term, Job job,
-                int stepIndex, boolean firstRun) {
+                int stepIndex, boolean firstRun, Function<String, Duration> silence) {
+        this.silence = silence;
         this.store = store;
         this.drivers = drivers;
         this.settings = settings;
@@ -92,6 +94,11 @@ public final class StepContext {
 
     public Instant nextPoll() {
         return now.plus(settings.poll());
+    }
+
+    /** How long no control-plane node has heard the server. */
+    public Duration silence(String server) {
+        return silence.apply(server);
     }
 
     public Duration elapsed() {
