@@ -260,7 +260,10 @@ public final class LocalData implements DataKeeper {
                             what + " refused: HTTP " + response.statusCode() + ": " + snippet);
                 }
                 BackupArchive.Sum got = download(body, temp, want.size());
-                if (got.size() != want.size()) {
+                if (got.size() > want.size()) {
+                    throw new DriverException(Kind.FAILED, what + " is longer than the " + want.size() + " bytes expected");
+                }
+                if (got.size() < want.size()) {
                     throw new DriverException(Kind.FAILED, what + " is short: " + got.size() + " bytes, expected " + want.size());
                 }
                 if (!got.sha256().equals(want.sha256())) {
