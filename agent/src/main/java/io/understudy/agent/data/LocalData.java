@@ -24,6 +24,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -323,6 +324,7 @@ public final class LocalData implements DataKeeper {
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "cannot read the backups of " + id + ": " + e);
         }
+        clearLeftovers(data);
         for (BackupDirectory.Kept k : good) {
             BackupInfo info = k.info();
             Path fresh = null;
@@ -356,6 +358,29 @@ public final class LocalData implements DataKeeper {
         }
         log.info("no good backup of {} kept here; {} left as it is", id, data);
         return Optional.empty();
+    }
+
+    /**
+     * Deletes what an interrupted restore left beside the data directory: unpacked copies never swapped in, and old
+     * directories swapped out. An old one is kept while the data directory is missing: the swap stopped between its
+     * two renames, and it is the only copy of the data there is.
+     */
+    private static void clearLeftovers(Path data) {
+        Path parent = data.getParent();
+        if (!Files.isDirectory(parent)) return;
+        boolean dataThere = Files.exists(data, LinkOption.NOFOLLOW_LINKS);
+        String name = data.getFileName().toString();
+        try (DirectoryStream<Path> beside = Files.newDirectoryStream(parent)) {
+            for (Path p : beside) {
+                String f = p.getFileName().toString();
+                if (f.startsWith("." + name + ".restore-") || (dataThere && f.startsWith("." + name + ".old-"))) {
+                    log.info("deleting {}, left by an interrupted restore", p);
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot look for leftovers of a restore beside {}: {}", data, e.toString());
+        }
     }
 
     private static boolean matches(Path zip, BackupInfo info) {

@@ -234,6 +234,37 @@ class LocalDataCopyTest {
         assertThat(target.host.status).isEqualTo(Status.NOT_RUNNING);
     }
 
+    @Test
+    void copy_fromASourceThatStallsMidBody_isCutOffAtTheFetchTimeout() throws Exception {
+        BackupInfo b = backupAtSource("1");
+        LocalData impatient = new LocalData(new LocalData.Settings(target.backups, target.root, 2, Duration.ofMillis(700)),
+                target.host, x -> { }, clock, http);
+        try (ServerSocket stalling = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread peer = new Thread(() -> {
+                try (java.net.Socket s = stalling.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    // Headers and a first piece of the body, then nothing.
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + b.size() + "\r\n\r\nPK").getBytes());
+                    s.getOutputStream().flush();
+                    Thread.sleep(10_000);
+                } catch (Exception e) {
+                    // The test is over, or the keeper hung up.
+                }
+            });
+            peer.setDaemon(true);
+            peer.start();
+            Transfer t = transfer(b, false);
+            Transfer stalled = new Transfer(t.source(), "http://127.0.0.1:" + stalling.getLocalPort(), b, t.expires(), t.ticket(), false);
+            long begin = System.nanoTime();
+
+            assertFails(() -> impatient.receive("s2", p, stalled), Kind.TIMEOUT, "did not finish within 700 ms");
+
+            assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(5));
+            assertThat(target.backupFiles()).isEmpty();
+            peer.interrupt();
+        }
+    }
+
     private static void assertFails(ThrowingCallable call, Kind kind, String message) {
         assertThatThrownBy(call)
                 .isInstanceOf(DriverException.class)

@@ -98,6 +98,22 @@ class LocalDataTest {
     }
 
     @Test
+    void restore_deletesWhatAnInterruptedRestoreLeftBesideTheDataDirectory() throws Exception {
+        write(node.dataDir().resolve("count"), "5");
+        node.keeper.backup("s1", p);
+        Path parent = node.dataDir().getParent();
+        write(parent.resolve(".counter.restore-1234/count"), "half unpacked");
+        write(parent.resolve(".counter.old-5678/count"), "swapped out");
+        write(parent.resolve("neighbour/count"), "another workload's");
+
+        assertThat(node.keeper.restore("s1", p)).isPresent();
+
+        try (var beside = Files.list(parent)) {
+            assertThat(beside.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("counter", "neighbour");
+        }
+    }
+
+    @Test
     void backup_threeTimes_keepsTheTwoNewest() throws Exception {
         write(node.dataDir().resolve("count"), "1");
         BackupInfo first = node.keeper.backup("s1", p);
