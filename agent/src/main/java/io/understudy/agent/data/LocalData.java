@@ -131,7 +131,13 @@ public final class LocalData implements DataKeeper {
                 long now = clock.millis();
                 String name = store.newName(id, now);
                 temp = store.temp(id);
-                BackupArchive.Sum sum = BackupArchive.zip(data, temp);
+                // A data directory that is a link is backed up as the directory it points to.
+                Path real = data.toRealPath();
+                if (settings.backupDir().toRealPath().startsWith(real)) {
+                    throw new DriverException(Kind.FAILED, "backups of " + id + " are kept inside its data directory " + data
+                            + ": a backup would contain itself");
+                }
+                BackupArchive.Sum sum = BackupArchive.zip(real, temp);
                 BackupInfo info = new BackupInfo(id, name, now, sum.size(), sum.sha256());
                 store.publish(temp, info);
                 store.prune(id, settings.keep());

@@ -159,6 +159,16 @@ class LocalDataTest {
     }
 
     @Test
+    void backup_keptInsideTheDataDirectory_isRefused() throws Exception {
+        write(node.dataDir().resolve("count"), "1");
+        LocalData inside = new LocalData(new LocalData.Settings(node.dataDir().resolve("backups"), node.root, 2,
+                Duration.ofSeconds(1)), node.host, x -> { }, clock, HttpClient.newHttpClient());
+
+        assertThatThrownBy(() -> inside.backup("s1", p)).isInstanceOf(DriverException.class)
+                .hasMessageContaining("a backup would contain itself");
+    }
+
+    @Test
     void dataDirOf_refusesPathsOutsideTheRoot() {
         ProfileSpec escaping = new ProfileSpec("counter", "g1", "s1", null, null, null, null, null, null, "/../../etc");
         assertThatThrownBy(() -> node.keeper.backup("s1", escaping)).isInstanceOf(DriverException.class)
