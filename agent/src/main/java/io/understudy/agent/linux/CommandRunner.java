@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,6 +80,42 @@ public final class CommandRunner {
                 }
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 results.add(new ProcessRunner.Result(p.exitValue(), out, "", Duration.ofNanos(System.nanoTime() - begin)));
+            }
+            return results;
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot run " + show(argvs.get(Math.min(started.size(), argvs.size() - 1)))
+                    + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(Kind.FAILED, "interrupted while running " + show(argvs.get(0)));
+        } finally {
+            for (Process p : started) kill(p);
+        }
+    }
+
+    /**
+     * Runs commands side by side for at most {@code window}, for commands whose running out of time is an answer, not
+     * a failure (a probe that heard nothing). Each one that exited within the window gives its result (output and exit
+     * code, read after exit: each must print little); each still running then is killed and gives empty.
+     *
+     * @throws DriverException FAILED when one cannot be started
+     */
+    List<Optional<ProcessRunner.Result>> runTogetherFor(List<List<String>> argvs, Duration window) throws DriverException {
+        List<Process> started = new ArrayList<>();
+        long begin = System.nanoTime();
+        long deadline = begin + window.toNanos();
+        try {
+            for (List<String> argv : argvs) {
+                started.add(new ProcessBuilder(command(argv)).redirectErrorStream(true).start());
+            }
+            List<Optional<ProcessRunner.Result>> results = new ArrayList<>();
+            for (Process p : started) {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    results.add(Optional.empty());
+                    continue;
+                }
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                results.add(Optional.of(new ProcessRunner.Result(p.exitValue(), out, "", Duration.ofNanos(System.nanoTime() - begin))));
             }
             return results;
         } catch (IOException e) {

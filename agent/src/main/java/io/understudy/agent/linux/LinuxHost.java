@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real Linux server as a {@link Host}: alias addresses on one interface ({@code ip addr replace}/{@code del}),
@@ -27,9 +29,11 @@ import java.util.regex.Pattern;
  * {@code sh -c}. There is no fabric driver here: a boot-from-SAN port is refused, other WWPNs fail.
  *
  * <p>Identity changes are checked whole before the first one is made, so a refused profile leaves the server
- * untouched. They are serialised on this object; release stops the announcements before removing the addresses.
+ * untouched. The check includes duplicate address detection ({@link AddressProbe}): an alias another host answers
+ * for is not taken. They are serialised on this object; release stops the announcements before removing the addresses.
  */
 public final class LinuxHost implements Host, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LinuxHost.class);
     private static final Pattern HOSTNAME = Pattern.compile(
             "(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
@@ -37,14 +41,17 @@ public final class LinuxHost implements Host, AutoCloseable {
     private final IpLink link;
     private final Announcer announcer;
     private final LinuxWorkload workload;
+    private final AddressProbe probe;
     /** The interface's MAC before any profile's: what release puts back. */
     private final String ownMac;
 
-    private LinuxHost(LinuxHostSettings settings, IpLink link, Announcer announcer, LinuxWorkload workload, String ownMac) {
+    private LinuxHost(LinuxHostSettings settings, IpLink link, Announcer announcer, LinuxWorkload workload,
+                      AddressProbe probe, String ownMac) {
         this.settings = settings;
         this.link = link;
         this.announcer = announcer;
         this.workload = workload;
+        this.probe = probe;
         this.ownMac = ownMac;
     }
 
@@ -65,9 +72,16 @@ public final class LinuxHost implements Host, AutoCloseable {
         IpLink link = new IpLink(runner, settings.interfaceName(), settings.commandTimeout());
         String own = link.permanentMac().orElse(link.mac());
         return new LinuxHost(settings, link, new Announcer(runner, settings, scheduler),
-                new LinuxWorkload(runner, settings.workloadTimeout()), own);
+                new LinuxWorkload(runner, settings.workloadTimeout()),
+                new AddressProbe(runner, settings.interfaceName(), settings.dadTimeout()), own);
     }
 
+    /**
+     * Adds the profile's identity. Each alias not on the interface yet is probed first, all at once (about
+     * {@link LinuxHostSettings#dadTimeout()} in all); aliases already here are not, so applying again is quiet.
+     *
+     * @throws DriverException CONFLICT, with nothing changed, when another host answers for an alias to be added
+     */
     @Override
     public void applyIdentity(ProfileSpec profile) throws DriverException {
         Identity id = profile.identity();
@@ -76,13 +90,25 @@ public final class LinuxHost implements Host, AutoCloseable {
         Optional<String> mac = mac(profile);
         String hostname = hostname(id);
         synchronized (this) {
+            Map<String, Integer> present = link.addresses();
+            List<Alias> missing = aliases.stream().filter(a -> !present.containsKey(a.address())).toList();
+            refuseAnswered(missing);
             // The MAC first: arping announces whatever MAC the interface has when it runs.
             if (mac.isPresent() && !mac.get().equals(link.mac())) link.setMac(mac.get());
-            Map<String, Integer> present = link.addresses();
-            for (Alias a : aliases) if (!present.containsKey(a.address())) link.add(a);
+            for (Alias a : missing) link.add(a);
             if (hostname != null) writeHostname(hostname);
             announcer.start(profile.id(), aliases);
         }
+    }
+
+    /** Throws CONFLICT naming each address another host answers for, before anything is changed. */
+    private void refuseAnswered(List<Alias> missing) throws DriverException {
+        Map<String, String> answered = probe.answering(missing.stream().map(Alias::address).toList());
+        if (answered.isEmpty()) return;
+        List<String> each = new ArrayList<>();
+        answered.forEach((address, mac) -> each.add("address " + address + " is answered by MAC " + mac + " on "
+                + settings.interfaceName() + ": foreign equipment or another server holds it; not taking it"));
+        throw new DriverException(Kind.CONFLICT, String.join("; ", each));
     }
 
     /** Takes back what {@link #applyIdentity} wrote; FC ports are ignored, since this host never writes them. */
@@ -121,6 +147,51 @@ public final class LinuxHost implements Host, AutoCloseable {
             for (Alias a : aliases) if (!present.containsKey(a.address())) return false;
         }
         return mac.isEmpty() || mac.get().equals(link.mac());
+    }
+
+    /**
+     * Every IPv4 address on the interface now ({@code a.b.c.d}, no prefix): the server's own and every alias, whoever
+     * put it there. Reported with heartbeats, so the control plane can see an alias held by two servers.
+     */
+    public synchronized List<String> heldAddresses() throws DriverException {
+        return List.copyOf(link.addresses().keySet());
+    }
+
+    /**
+     * Self-fencing, for an agent cut off from a majority of the control plane (which may already have moved these
+     * profiles elsewhere): for each profile, stops its workload, then releases its identity (announcements withdrawn,
+     * aliases deleted, MAC and hostname put back) — the release also when the stop failed, since the addresses must
+     * go whatever the workload does. Tries every profile before reporting.
+     *
+     * @return one line of what was done, e.g. "fenced 2 profiles: web, db: workloads stopped, identities released"
+     * @throws DriverException FAILED naming every step that failed, after every profile was tried
+     */
+    public String fenceSelf(List<ProfileSpec> profiles) throws DriverException {
+        List<String> failures = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (ProfileSpec p : profiles) {
+            ids.add(p.id());
+            try {
+                workload.stop(p);
+            } catch (DriverException e) {
+                log.error("self-fence: cannot stop the workload of profile {}: {}", p.id(), e.getMessage());
+                failures.add("profile " + p.id() + ": stop workload: " + e.getMessage());
+            }
+            try {
+                releaseIdentity(p);
+            } catch (DriverException e) {
+                log.error("self-fence: cannot release the identity of profile {}: {}", p.id(), e.getMessage());
+                failures.add("profile " + p.id() + ": release identity: " + e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new DriverException(Kind.FAILED, "self-fence of " + profiles.size() + " profile(s) incomplete: "
+                    + String.join("; ", failures));
+        }
+        String summary = "fenced " + profiles.size() + " profile(s)" + (ids.isEmpty() ? "" : ": " + String.join(", ", ids))
+                + ": workloads stopped, identities released";
+        log.warn("self-fence: {}", summary);
+        return summary;
     }
 
     @Override

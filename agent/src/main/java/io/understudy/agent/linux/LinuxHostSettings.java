@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
  *     {@code announcePeriod} rhythm takes over (MX-ONE: at once, a few repeats, then periodically)
  * @param commandTimeout the limit for each {@code ip} and {@code arping} call
  * @param workloadTimeout the limit for each workload start, stop and monitor command
+ * @param dadTimeout how long duplicate address detection waits for another host to answer for an alias before it is
+ *     added ({@link AddressProbe}); every alias of one profile is probed at once, so an apply waits about this long
+ *     once; zero turns detection off
  */
 public record LinuxHostSettings(
         String interfaceName,
@@ -31,7 +34,8 @@ public record LinuxHostSettings(
         Duration announceInterval,
         Duration announcePeriod,
         Duration commandTimeout,
-        Duration workloadTimeout) {
+        Duration workloadTimeout,
+        Duration dadTimeout) {
 
     public static final int DEFAULT_PREFIX = 24;
     public static final int DEFAULT_ANNOUNCE_REPEATS = 2;
@@ -39,6 +43,7 @@ public record LinuxHostSettings(
     public static final Duration DEFAULT_ANNOUNCE_PERIOD = Duration.ofSeconds(30);
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_WORKLOAD_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_DAD_TIMEOUT = Duration.ofMillis(200);
 
     /** Linux's IFNAMSIZ less the terminating zero. */
     private static final int MAX_INTERFACE_NAME = 15;
@@ -64,11 +69,25 @@ public record LinuxHostSettings(
             errors.add(new ConfigError("announcePeriod", "expected at least commandTimeout (" + commandTimeout
                     + "), so announcements cannot pile up; got " + announcePeriod));
         }
+        if (dadTimeout == null || dadTimeout.isNegative()) {
+            errors.add(new ConfigError("dadTimeout", "expected zero (off) or a positive duration, got " + dadTimeout));
+        } else if (commandTimeout != null && !commandTimeout.isNegative() && dadTimeout.compareTo(commandTimeout) > 0) {
+            errors.add(new ConfigError("dadTimeout", "expected at most commandTimeout (" + commandTimeout + "), got " + dadTimeout));
+        }
         if (fallbackModel != null && fallbackModel.isBlank()) fallbackModel = null;
         if (!errors.isEmpty()) throw new Invalid(errors);
     }
 
-    /** The defaults for {@code interfaceName}: /24, MACs and hostname left alone, announcements at once, +1 s, +2 s, then every 30 s. */
+    /** As before duplicate address detection had a setting: it waits {@link #DEFAULT_DAD_TIMEOUT}. */
+    public LinuxHostSettings(String interfaceName, int prefix, boolean setMac, Path hostnameFile, String fallbackModel,
+                             int announceRepeats, Duration announceInterval, Duration announcePeriod,
+                             Duration commandTimeout, Duration workloadTimeout) {
+        this(interfaceName, prefix, setMac, hostnameFile, fallbackModel, announceRepeats, announceInterval, announcePeriod,
+                commandTimeout, workloadTimeout, DEFAULT_DAD_TIMEOUT);
+    }
+
+    /** The defaults for {@code interfaceName}: /24, MACs and hostname left alone, announcements at once, +1 s, +2 s, then every 30 s,
+     *  200 ms of duplicate address detection before an alias is added. */
     public static LinuxHostSettings defaults(String interfaceName) {
         return new LinuxHostSettings(interfaceName, DEFAULT_PREFIX, false, null, null, DEFAULT_ANNOUNCE_REPEATS,
                 DEFAULT_ANNOUNCE_INTERVAL, DEFAULT_ANNOUNCE_PERIOD, DEFAULT_COMMAND_TIMEOUT, DEFAULT_WORKLOAD_TIMEOUT);
@@ -76,17 +95,23 @@ public record LinuxHostSettings(
 
     public LinuxHostSettings withSetMac(boolean value) {
         return new LinuxHostSettings(interfaceName, prefix, value, hostnameFile, fallbackModel, announceRepeats,
-                announceInterval, announcePeriod, commandTimeout, workloadTimeout);
+                announceInterval, announcePeriod, commandTimeout, workloadTimeout, dadTimeout);
     }
 
     public LinuxHostSettings withHostnameFile(Path value) {
         return new LinuxHostSettings(interfaceName, prefix, setMac, value, fallbackModel, announceRepeats,
-                announceInterval, announcePeriod, commandTimeout, workloadTimeout);
+                announceInterval, announcePeriod, commandTimeout, workloadTimeout, dadTimeout);
     }
 
     public LinuxHostSettings withWorkloadTimeout(Duration value) {
         return new LinuxHostSettings(interfaceName, prefix, setMac, hostnameFile, fallbackModel, announceRepeats,
-                announceInterval, announcePeriod, commandTimeout, value);
+                announceInterval, announcePeriod, commandTimeout, value, dadTimeout);
+    }
+
+    /** @param value zero turns duplicate address detection off */
+    public LinuxHostSettings withDadTimeout(Duration value) {
+        return new LinuxHostSettings(interfaceName, prefix, setMac, hostnameFile, fallbackModel, announceRepeats,
+                announceInterval, announcePeriod, commandTimeout, workloadTimeout, value);
     }
 
     private static void positive(List<ConfigError> errors, String field, Duration d) {

@@ -17,6 +17,20 @@ class LinuxHostSettingsTest {
         assertThat(s.hostnameFile()).isNull();
         assertThat(s.announceRepeats()).isEqualTo(2);
         assertThat(s.announcePeriod()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.dadTimeout()).isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void withDadTimeout_zeroTurnsDetectionOff_negativeOrLongerThanACommandNamed() {
+        LinuxHostSettings s = LinuxHostSettings.defaults("eth0");
+        assertThat(s.withDadTimeout(Duration.ZERO).dadTimeout()).isZero();
+        assertThat(s.withDadTimeout(Duration.ofSeconds(1)).withSetMac(true).dadTimeout()).isEqualTo(Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> s.withDadTimeout(Duration.ofMillis(-1)))
+                .isInstanceOf(LinuxHostSettings.Invalid.class).hasMessageContaining("dadTimeout: expected zero (off) or a positive duration");
+        assertThatThrownBy(() -> s.withDadTimeout(null)).isInstanceOf(LinuxHostSettings.Invalid.class).hasMessageContaining("dadTimeout");
+        assertThatThrownBy(() -> s.withDadTimeout(Duration.ofSeconds(11)))
+                .isInstanceOf(LinuxHostSettings.Invalid.class).hasMessageContaining("dadTimeout: expected at most commandTimeout");
     }
 
     @Test
