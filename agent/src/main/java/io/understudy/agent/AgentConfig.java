@@ -17,18 +17,37 @@ import java.util.List;
  * controlPlane: [http://198.18.0.2:8080, http://198.18.0.3:8080, http://198.18.0.4:8080]
  * secretFile: /etc/understudy/agent.secret      # or secretEnv: UNDERSTUDY_AGENT_SECRET
  * heartbeatInterval: 200ms                      # the group's interval, down to 100ms
- * host: {interfaceName: eth0, prefix: 24, setMac: false}
+ * host: {interfaceName: eth0, prefix: 24, setMac: false, dadTimeout: 200ms}
+ * data: {backupDir: /var/lib/understudy/backups, root: /}   # optional: backups of profiles' data directories
  * </pre>
  */
 public record AgentConfig(String server, String listen, List<String> controlPlane, String secretFile, String secretEnv,
-                          Duration heartbeatInterval, HostSection host) {
+                          Duration heartbeatInterval, HostSection host, DataSection data) {
+
+    public AgentConfig(String server, String listen, List<String> controlPlane, String secretFile, String secretEnv,
+                       Duration heartbeatInterval, HostSection host) {
+        this(server, listen, controlPlane, secretFile, secretEnv, heartbeatInterval, host, null);
+    }
+
+    /**
+     * Where backups are kept ({@code backupDir}) and under which directory profiles' data directories are found
+     * ({@code root}, "/" unless several hosts share one filesystem, as in a lab).
+     */
+    public record DataSection(Path backupDir, Path root, Duration fetchTimeout) {}
 
     public static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
 
     /** The host adaptation settings; unset fields take the Linux host's defaults. */
     public record HostSection(String interfaceName, Integer prefix, Boolean setMac, Path hostnameFile, String model,
                               Integer announceRepeats, Duration announceInterval, Duration announcePeriod,
-                              Duration commandTimeout, Duration workloadTimeout) {}
+                              Duration commandTimeout, Duration workloadTimeout, Duration dadTimeout) {
+        public HostSection(String interfaceName, Integer prefix, Boolean setMac, Path hostnameFile, String model,
+                           Integer announceRepeats, Duration announceInterval, Duration announcePeriod,
+                           Duration commandTimeout, Duration workloadTimeout) {
+            this(interfaceName, prefix, setMac, hostnameFile, model, announceRepeats, announceInterval, announcePeriod,
+                    commandTimeout, workloadTimeout, null);
+        }
+    }
 
     public AgentConfig {
         controlPlane = controlPlane == null ? List.of() : List.copyOf(controlPlane);
@@ -56,6 +75,10 @@ public record AgentConfig(String server, String listen, List<String> controlPlan
         }
         if (heartbeatInterval.compareTo(MIN_HEARTBEAT) < 0) {
             errors.add(new ConfigError("heartbeatInterval", "expected at least 100ms, got " + heartbeatInterval.toMillis() + "ms"));
+        }
+        if (data != null && data.backupDir() == null) errors.add(new ConfigError("data.backupDir", "expected the directory where backups are kept"));
+        if (data != null && data.root() != null && !data.root().isAbsolute()) {
+            errors.add(new ConfigError("data.root", "expected an absolute path, got '" + data.root() + "'"));
         }
         if (host == null || host.interfaceName() == null) errors.add(new ConfigError("host.interfaceName", "expected the interface that carries the aliases, e.g. eth0"));
         return errors;

@@ -8,4 +8,7 @@ public interface AgentListener {
 
     /** A hardware event (e.g. "uncorrectable memory error") from the server or its BMC: the server has failed. */
     void hardwareEvent(String server, String text, Instant at);
+
+    /** The addresses a server's agent says its identity interface holds (reported with its heartbeats). */
+    default void addresses(String server, java.util.List<String> held, Instant at) {}
 }

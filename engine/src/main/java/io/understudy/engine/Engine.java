@@ -31,6 +31,7 @@ public final class Engine implements StateStore.LeadershipListener {
     private final SpareWatcher spares;
     private final Operations operations;
     private final DataSync data;
+    private final SplitBrainWatcher splitBrain;
     private Scheduler.Cancellable loop;
     private Instant lastCapacity;
     private volatile boolean leading;
@@ -50,6 +51,7 @@ public final class Engine implements StateStore.LeadershipListener {
         this.spares = new SpareWatcher(store, drivers, scheduler, stepExecutor, decisions);
         this.operations = new Operations(store, scheduler);
         this.data = new DataSync(store, drivers, scheduler, stepExecutor, decisions);
+        this.splitBrain = new SplitBrainWatcher(store, drivers, detector, scheduler, stepExecutor, decisions);
         store.addLeadershipListener(this);
     }
 
@@ -87,6 +89,7 @@ public final class Engine implements StateStore.LeadershipListener {
         }
         guarded("spares", spares::tick);
         guarded("data sync", data::tick);
+        guarded("split brain", splitBrain::tick);
     }
 
     private void guarded(String part, Runnable r) {

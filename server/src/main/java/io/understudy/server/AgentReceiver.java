@@ -72,6 +72,17 @@ public final class AgentReceiver {
     private final Map<String, Seen> last = new ConcurrentHashMap<>();
     private final Map<String, Inventory> inventory = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private volatile java.util.function.Function<String, AgentProtocol.HeartbeatReply> replies =
+            server -> new AgentProtocol.HeartbeatReply(null, null);
+
+    /**
+     * What an accepted heartbeat is answered with: the group's self-fence timeout and the profiles the replicated
+     * state has on the server (any node can say: every replica has the state).
+     */
+    public AgentReceiver replies(java.util.function.Function<String, AgentProtocol.HeartbeatReply> r) {
+        replies = r;
+        return this;
+    }
 
     public AgentReceiver(Supplier<DataCenterConfig> config, AgentSecrets secrets, AgentListener detector, Scheduler clock,
                          MeterRegistry registry) {
@@ -88,7 +99,8 @@ public final class AgentReceiver {
             if (h == null) return;
             if (h.inventory() != null) inventory.put(h.server(), h.inventory());
             detector.heartbeat(h.server(), clock.now());
-            ctx.json(Map.of("ok", true));
+            if (h.addresses() != null) detector.addresses(h.server(), h.addresses(), clock.now());
+            ctx.json(replies.apply(h.server()));
         });
         app.post(AgentProtocol.EVENT_PATH, ctx -> {
             HardwareReport r = verified(ctx, HardwareReport.class, HardwareReport::server, HardwareReport::boot, HardwareReport::seq);

@@ -151,6 +151,14 @@ public final class Api {
             accepted(ctx, engine.operations().failover(body.get(keys.get(0)).asText(), by), keys.get(0));
         });
         app.post("/api/v1/profiles/{id}/fallback", ctx -> accepted(ctx, engine.operations().fallback(ctx.pathParam("id"), role(ctx, Tokens.Role.ADMIN)), "profile"));
+        app.post("/api/v1/profiles/{id}/backup", ctx -> {
+            role(ctx, Tokens.Role.OPERATOR);
+            ctx.json(dataReport(() -> engine.data().backupNow(ctx.pathParam("id"))));
+        });
+        app.post("/api/v1/profiles/{id}/sync", ctx -> {
+            role(ctx, Tokens.Role.OPERATOR);
+            ctx.json(dataReport(() -> engine.data().syncNow(ctx.pathParam("id"))));
+        });
         app.post("/api/v1/profiles/{id}/lock", ctx -> {
             String by = role(ctx, Tokens.Role.ADMIN);
             JsonNode body = body(ctx);
@@ -317,6 +325,26 @@ public final class Api {
     private static void accepted(Context ctx, Result r, String field) {
         if (!r.ok()) throw new ApiError(r.message().startsWith("unknown") || r.message().startsWith("no server") ? 404 : 409, r.message(), field);
         ctx.status(202).json(Map.of("job", r.job(), "message", r.message()));
+    }
+
+    private interface DataCall {
+        io.understudy.engine.DataSync.Report run() throws io.understudy.drivers.DriverException;
+    }
+
+    /**
+     * A backup or sync, answered with what it did; refused (unknown profile, no data directory, moving) is a 4xx
+     * naming the profile, an agent that fails is a 502 with its words.
+     */
+    private static io.understudy.engine.DataSync.Report dataReport(DataCall call) {
+        try {
+            return call.run();
+        } catch (io.understudy.drivers.DriverException e) {
+            if (e.kind() == io.understudy.drivers.DriverException.Kind.REFUSED) {
+                String m = e.getMessage().substring("refused: ".length());
+                throw new ApiError(m.startsWith("unknown") ? 404 : 409, m, "profile");
+            }
+            throw new ApiError(502, e.getMessage(), "profile");
+        }
     }
 
     private static void done(Context ctx, Result r, String field) {

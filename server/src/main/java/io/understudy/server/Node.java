@@ -97,7 +97,8 @@ public final class Node implements AutoCloseable {
                 sim.start();
             }
             AgentReceiver agents = new AgentReceiver(() -> store.read(ClusterState::config),
-                    io.understudy.drivers.agent.AgentSecrets.fromEnvironment(), engine.detector(), scheduler, metrics.registry());
+                    io.understudy.drivers.agent.AgentSecrets.fromEnvironment(), engine.detector(), scheduler, metrics.registry())
+                    .replies(server -> store.read(s -> heartbeatReply(s, server)));
             events = io.understudy.drivers.redfish.RedfishEventSubscriptions.start(config,
                     new java.net.InetSocketAddress(settings.bind(), settings.httpPort() == 0 ? 0 : settings.httpPort() + 2),
                     engine.detector()::hardwareEvent, schedulerClock(scheduler), store.term());
@@ -204,6 +205,14 @@ public final class Node implements AutoCloseable {
 
     public Tokens tokens() {
         return tokens;
+    }
+
+    /** The group's self-fence timeout (null: off) and the profiles the state has on the server. */
+    static io.understudy.drivers.agent.AgentProtocol.HeartbeatReply heartbeatReply(ClusterState s, String server) {
+        Long selfFence = s.index().groupOf(server).map(g -> g.policy().selfFenceTimeout()).map(java.time.Duration::toMillis).orElse(null);
+        java.util.List<io.understudy.model.config.ProfileSpec> here = s.profileOn(server)
+                .flatMap(p -> s.index().profile(p.id())).map(java.util.List::of).orElse(java.util.List.of());
+        return new io.understudy.drivers.agent.AgentProtocol.HeartbeatReply(selfFence, here);
     }
 
     public Engine engine() {

@@ -153,6 +153,7 @@ public final class LinuxHost implements Host, AutoCloseable {
      * Every IPv4 address on the interface now ({@code a.b.c.d}, no prefix): the server's own and every alias, whoever
      * put it there. Reported with heartbeats, so the control plane can see an alias held by two servers.
      */
+    @Override
     public synchronized List<String> heldAddresses() throws DriverException {
         return List.copyOf(link.addresses().keySet());
     }
@@ -166,6 +167,7 @@ public final class LinuxHost implements Host, AutoCloseable {
      * @return one line of what was done, e.g. "fenced 2 profiles: web, db: workloads stopped, identities released"
      * @throws DriverException FAILED naming every step that failed, after every profile was tried
      */
+    @Override
     public String fenceSelf(List<ProfileSpec> profiles) throws DriverException {
         List<String> failures = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -202,6 +204,17 @@ public final class LinuxHost implements Host, AutoCloseable {
     @Override
     public void stopWorkload(ProfileSpec profile) throws DriverException {
         workload.stop(profile);
+    }
+
+    /** Where profiles' data directories are resolved: "/" on a real server, a directory of its own per lab host. */
+    public LinuxHost dataRoot(java.nio.file.Path root) {
+        workload.dataRoot(root);
+        return this;
+    }
+
+    @Override
+    public void reloadWorkload(ProfileSpec profile) throws DriverException {
+        workload.reload(profile);
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Runs a profile's workload commands with {@code sh -c}, OCF style: monitor exits 0 running, 7 not running, anything
  * else failed. Start and stop ask monitor first, so both are idempotent. Each command sees {@code UNDERSTUDY_PROFILE}
- * (the profile id) and {@code UNDERSTUDY_ADDRESSES} (its alias addresses, space-separated). A start command that
+ * (the profile id), {@code UNDERSTUDY_ADDRESSES} (its alias addresses, space-separated) and, when the profile has
+ * one, {@code UNDERSTUDY_DATA_DIR} (its data directory). A start command that
  * leaves a daemon behind must redirect the daemon's output (as any init script does), or the call waits on it.
  */
 final class LinuxWorkload {
@@ -22,6 +23,12 @@ final class LinuxWorkload {
 
     private final CommandRunner runner;
     private final Duration timeout;
+    /** Where profiles' data directories live ("/" on a real server; a directory per host in a lab). */
+    private volatile java.nio.file.Path dataRoot = java.nio.file.Path.of("/");
+
+    void dataRoot(java.nio.file.Path root) {
+        dataRoot = root;
+    }
 
     LinuxWorkload(CommandRunner runner, Duration timeout) {
         this.runner = runner;
@@ -52,6 +59,13 @@ final class LinuxWorkload {
         run(p, "stop", w.stop());
     }
 
+    /** Runs the profile's reload command: the running workload reads its refreshed data directory. */
+    void reload(ProfileSpec p) throws DriverException {
+        Workload w = p.workload();
+        if (w == null || w.reload() == null) return;
+        run(p, "reload", w.reload());
+    }
+
     /** Never changes anything; a profile without a workload has nothing running. */
     Status monitor(ProfileSpec p) throws DriverException {
         Workload w = p.workload();
@@ -76,9 +90,10 @@ final class LinuxWorkload {
         if (command == null || command.isBlank()) {
             throw new DriverException(Kind.FAILED, "workload " + name(p) + " of profile " + p.id() + " has no " + action + " command");
         }
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "UNDERSTUDY_PROFILE", p.id(),
-                "UNDERSTUDY_ADDRESSES", String.join(" ", p.identity().addresses()));
+                "UNDERSTUDY_ADDRESSES", String.join(" ", p.identity().addresses())));
+        if (p.dataDir() != null) env.put("UNDERSTUDY_DATA_DIR", dataRoot.resolve(p.dataDir().substring(1)).toString());
         try {
             return runner.run(List.of("sh", "-c", command), env, timeout);
         } catch (DriverException e) {

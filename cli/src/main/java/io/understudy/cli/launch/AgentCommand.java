@@ -3,6 +3,7 @@ package io.understudy.cli.launch;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.understudy.agent.Agent;
 import io.understudy.agent.AgentConfig;
+import io.understudy.agent.data.LocalData;
 import io.understudy.agent.linux.LinuxHost;
 import io.understudy.agent.linux.LinuxHostSettings;
 import io.understudy.drivers.DriverException;
@@ -73,8 +74,18 @@ public final class AgentCommand implements Callable<Integer> {
             System.err.println("error: host: " + e.getMessage());
             return 1;
         }
+        LocalData data = null;
+        if (c.data() != null) {
+            Path root = c.data().root() != null ? c.data().root() : Path.of("/");
+            host.dataRoot(root);
+            LinuxHost h = host;
+            data = new LocalData(new LocalData.Settings(c.data().backupDir(), root, LocalData.Settings.KEEP,
+                    c.data().fetchTimeout() != null ? c.data().fetchTimeout() : java.time.Duration.ofMinutes(10)),
+                    host, h::reloadWorkload, Clock.systemUTC(), java.net.http.HttpClient.newBuilder()
+                    .connectTimeout(java.time.Duration.ofSeconds(5)).build());
+        }
         Agent agent = new Agent(new Agent.Settings(c.server(), c.bindAddress(), c.port(), c.nodes(), secret, c.heartbeatInterval()),
-                host, beating, Clock.systemUTC());
+                host, data, beating, Clock.systemUTC());
         System.out.println("understudy agent running for " + c.server() + ": orders on " + c.bindAddress() + ":" + agent.port()
                 + ", heartbeats every " + c.heartbeatInterval().toMillis() + " ms to " + c.controlPlane());
         System.out.flush();
@@ -98,6 +109,7 @@ public final class AgentCommand implements Callable<Integer> {
                 h.announceInterval() != null ? h.announceInterval() : d.announceInterval(),
                 h.announcePeriod() != null ? h.announcePeriod() : d.announcePeriod(),
                 h.commandTimeout() != null ? h.commandTimeout() : d.commandTimeout(),
-                h.workloadTimeout() != null ? h.workloadTimeout() : d.workloadTimeout());
+                h.workloadTimeout() != null ? h.workloadTimeout() : d.workloadTimeout(),
+                h.dadTimeout() != null ? h.dadTimeout() : d.dadTimeout());
     }
 }

@@ -73,6 +73,21 @@ public final class Detector implements AgentListener {
         while (events.size() > 1000) events.pollFirst();
     }
 
+    /** The addresses a server's agent reported last, and when. */
+    public record Held(List<String> addresses, Instant at) {}
+
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+    @Override
+    public void addresses(String server, List<String> addresses, Instant at) {
+        held.put(server, new Held(List.copyOf(addresses), at));
+    }
+
+    /** What each agent reported holding, for the split-brain rule. */
+    public Map<String, Held> held() {
+        return Map.copyOf(held);
+    }
+
     public Instant lastSeen(String server) {
         return lastSeen.get(server);
     }
