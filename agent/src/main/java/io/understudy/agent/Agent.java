@@ -41,7 +41,7 @@ public final class Agent implements AutoCloseable {
     private final AgentProtocol.Inventory inventory;
     private volatile List<ProfileSpec> profilesHere = List.of();
     private volatile List<String> addresses;
-    private volatile long addressesAt = Long.MIN_VALUE;
+    private volatile Long addressesAt;
 
     public Agent(Settings s, Host host, Scheduler scheduler, Clock clock) {
         this(s, host, null, scheduler, clock);
@@ -63,12 +63,13 @@ public final class Agent implements AutoCloseable {
     }
 
     private void beat() {
-        sender.heartbeat(settings.server(), settings.secret(), inventory, addresses());
+        // Sent at the scheduler's time: self-fencing measures silence on the same clock.
+        sender.heartbeat(settings.server(), settings.secret(), inventory, addresses(), scheduler.now().toEpochMilli());
     }
 
     private List<String> addresses() {
         long now = scheduler.now().toEpochMilli();
-        if (now - addressesAt >= ADDRESSES_EVERY.toMillis()) {
+        if (addressesAt == null || now - addressesAt >= ADDRESSES_EVERY.toMillis()) {
             addressesAt = now;
             try {
                 addresses = host.heldAddresses();

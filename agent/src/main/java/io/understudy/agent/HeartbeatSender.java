@@ -64,9 +64,15 @@ public final class HeartbeatSender {
         heartbeat(server, secret, inventory, null);
     }
 
-    /** @param addresses every address on the server's identity interface, or null when not reported */
     public void heartbeat(String server, String secret, Inventory inventory, List<String> addresses) {
-        long sentAt = System.currentTimeMillis();
+        heartbeat(server, secret, inventory, addresses, System.currentTimeMillis());
+    }
+
+    /**
+     * @param addresses every address on the server's identity interface, or null when not reported
+     * @param sentAt    the send time by the caller's clock (epoch ms), handed back with each node's reply
+     */
+    public void heartbeat(String server, String secret, Inventory inventory, List<String> addresses, long sentAt) {
         byte[] body = AgentProtocol.bytes(new Heartbeat(server, boot, next(server), inventory, addresses));
         String signature = Signer.sign(secret, body);
         for (int i = 0; i < nodes.size(); i++) {

@@ -28,14 +28,14 @@ final class MoveIdentity implements JobStep {
     }
 
     private Outcome move(StepContext c, FencedServer source) {
+        if (source.selfFenced()) {
+            // Cut off: its agent dropped the identity itself, and no order of ours can reach it to ask.
+            return commit(c, source.id() + " fenced itself; its agent dropped the identity");
+        }
         if (c.drivers().identity().lapsesWhenOff(source.id())) {
             // Fenced means powered off, and an OS-held identity (alias addresses) does not outlive power: nothing to ask
             // of an agent that cannot answer.
             return commit(c, source.id() + " is powered off; its identity went with it");
-        }
-        if (source.selfFenced()) {
-            // Cut off: its agent dropped the identity itself, and no order of ours can reach it to ask.
-            return commit(c, source.id() + " fenced itself; its agent dropped the identity");
         }
         try {
             c.drivers().identity().release(source.id(), c.profile(), c.call());

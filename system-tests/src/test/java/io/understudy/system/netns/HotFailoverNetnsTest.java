@@ -46,6 +46,10 @@ class HotFailoverNetnsTest {
         // CI's timings, loose enough for a loaded 2-core machine; bench/outage.sh measures 100 ms / 500 ms.
         dc = NetnsDataCenter.create("preloaded", "preloaded", Duration.ofMillis(200), Duration.ofSeconds(1));
         dc.serviceAtHome();
+        for (int i = 0; i < 3; i++) dc.hit();
+        // A backup is copied to the standby, which reloads it: its running counter now reads 3 (restarted on the copy).
+        assertThat(dc.post("/api/v1/profiles/web/backup").path("copiedTo").toString()).contains("b");
+        dc.awaitTrue("b's counter reloaded the copy", Duration.ofSeconds(20), () -> dc.peek(dc.lab.address("b")).equals("b 3"));
 
         NetnsDataCenter.Trial t = dc.killRegular();
         assertThat(t.job().get("status").asText()).as(t.job().toString()).isEqualTo("succeeded");
@@ -53,6 +57,8 @@ class HotFailoverNetnsTest {
         assertThat(dc.lab.neighbour("c", NetnsDataCenter.ALIAS)).contains(dc.lab.mac("b"));
         assertThat(dc.bmc.get("a").powered()).isFalse();
         assertThat(t.probe().get("server_after").asText()).isEqualTo("b");
+        assertThat(dc.peek()).as("the standby serves the synced data").isEqualTo("b 3");
+        assertThat(dc.job(t.job().get("id").asLong()).toString()).contains("data as last synced");
         // No other server was failed over during the run.
         assertThat(dc.jobs().size()).isEqualTo(1);
         System.out.printf("preloaded: client outage %.0f ms; kill -> job %d ms; job -> client served %d ms%n",

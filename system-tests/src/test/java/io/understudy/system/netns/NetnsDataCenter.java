@@ -56,10 +56,18 @@ final class NetnsDataCenter implements AutoCloseable {
     final Map<String, IpmiSimPeer> bmc = new HashMap<>();
     final List<Process> processes = new ArrayList<>();
     final Map<String, Path> hostDirs = new HashMap<>();
+    final Map<String, Process> agents = new HashMap<>();
+    final String policy;
+    final Duration heartbeat;
     String token;
 
     /** Skips (or in CI fails) without root and the tools; then builds the namespaces and BMCs. */
     static NetnsDataCenter create(String name, String protection, Duration heartbeat, Duration timeout) throws Exception {
+        return create(name, protection, heartbeat, timeout, "");
+    }
+
+    /** @param policy more group policy fields, as YAML flow entries: {@code "selfFenceTimeout: 2s, fenceWithoutBmc: true"} */
+    static NetnsDataCenter create(String name, String protection, Duration heartbeat, Duration timeout, String policy) throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
             if ("1".equals(System.getenv(Peers.REQUIRE))) throw new AssertionError("network namespace tests need root");
             Assumptions.abort("not root: network namespaces need CAP_NET_ADMIN");
@@ -72,12 +80,14 @@ final class NetnsDataCenter implements AutoCloseable {
             }
         }
         Files.createDirectories(dir);
-        return new NetnsDataCenter(dir, protection, heartbeat, timeout);
+        return new NetnsDataCenter(dir, protection, heartbeat, timeout, policy);
     }
 
-    private NetnsDataCenter(Path dir, String protection, Duration heartbeat, Duration timeout) throws Exception {
+    private NetnsDataCenter(Path dir, String protection, Duration heartbeat, Duration timeout, String policy) throws Exception {
         this.dir = dir;
         this.protection = protection;
+        this.policy = policy;
+        this.heartbeat = heartbeat;
         Map<String, Integer> hosts = new LinkedHashMap<>();
         hosts.put("cp", 2);
         hosts.put("a", 11);
@@ -98,7 +108,7 @@ final class NetnsDataCenter implements AutoCloseable {
             processes.add(cp);
             SystemTests.awaitLine(cpLog, "understudy server running", cp, Duration.ofSeconds(60));
             token = SystemTests.adminToken(dir.resolve("cp-data").resolve("tokens.json"));
-            for (String h : List.of("a", "s", "b")) startAgent(h, heartbeat);
+            for (String h : List.of("a", "s", "b")) startAgent(h);
         } catch (Exception | AssertionError e) {
             close();
             throw e;
@@ -112,8 +122,9 @@ final class NetnsDataCenter implements AutoCloseable {
     void serviceAtHome() throws Exception {
         lab.exec("a", "ip", "addr", "add", ALIAS + "/24", "dev", "eth0");
         lab.exec("a", "sh", "-c", env("a") + workloadStart());
-        if (protection.equals("preloaded")) lab.exec("b", "sh", "-c", env("b") + workloadStart());
         awaitTrue(() -> who().equals("a"), Duration.ofSeconds(30), "the service answers from a");
+        // A preloaded standby's workload is started by the control plane (it checks its spares every 5 s).
+        if (protection.equals("preloaded")) awaitTrue(() -> counterRuns("b"), Duration.ofSeconds(30), "the control plane starts b's workload");
         api(n -> SystemTests.stream(n).allMatch(s -> s.get("state").asText().equals("running")), Duration.ofSeconds(30), "/api/v1/servers");
     }
 
@@ -172,6 +183,11 @@ final class NetnsDataCenter implements AutoCloseable {
     /** The jobs, once they satisfy the condition (bounded: 90 s, a fence's timeout and more). */
     JsonNode jobsWhen(Predicate<JsonNode> done) throws Exception {
         return api(done, Duration.ofSeconds(90), "/api/v1/jobs");
+    }
+
+    /** One job with its steps and their messages. */
+    JsonNode job(long id) throws Exception {
+        return api(n -> true, Duration.ofSeconds(10), "/api/v1/jobs/" + id);
     }
 
     /** Every job the control plane has run. */
@@ -233,37 +249,48 @@ final class NetnsDataCenter implements AutoCloseable {
         }
         y.append("groups:\n  - id: hot\n    servers: [a, s]\n    spares: [b]\n")
                 .append("    policy: {protection: ").append(protection).append(", eventHandling: auto-failover, heartbeatInterval: ")
-                .append(heartbeat.toMillis()).append("ms, failureTimeout: ").append(timeout.toMillis()).append("ms, verifyTimeout: 20s, fenceTimeout: 5s}\n")
+                .append(heartbeat.toMillis()).append("ms, failureTimeout: ").append(timeout.toMillis()).append("ms, verifyTimeout: 20s")
+                .append(policy.contains("fenceTimeout") ? "" : ", fenceTimeout: 5s").append(policy.isBlank() ? "" : ", " + policy).append("}\n")
                 .append("profiles:\n  - id: web\n    group: hot\n    home: a\n")
                 .append("    identity: {hostname: web, addresses: [").append(ALIAS).append("/24]}\n")
                 .append("    workload: {name: counter, start: '").append(workloadStart()).append("', stop: '").append(workloadStop())
                 .append("', monitor: '").append(workloadMonitor()).append("'}\n")
-                .append("    requirements: {model: NS1, minCores: 1, minMemoryGib: 1}\n");
+                .append("    requirements: {model: NS1, minCores: 1, minMemoryGib: 1}\n")
+                .append("    dataDir: /data\n");
         return y.toString();
     }
 
-    /** The counter service on the alias; $LAB_HOST and $LAB_DIR come from the agent's environment (one per host). */
     /**
+     * The counter service; $LAB_HOST and $LAB_DIR come from the agent's environment (one per host), and
+     * $UNDERSTUDY_DATA_DIR from the agent (the profile's dataDir under the host's own root).
+     *
      * Idempotent start: a running counter is left alone. Hot binds the alias (it starts after the alias is there);
      * preloaded binds every address, so the standby answers the moment the alias arrives.
      */
     private String workloadStart() {
         String bind = protection.equals("preloaded") ? "0.0.0.0" : ALIAS;
         return "[ -f $LAB_DIR/counter.pid ] && kill -0 $(cat $LAB_DIR/counter.pid) 2>/dev/null && exit 0; "
-                + "mkdir -p $LAB_DIR/data; setsid " + java() + " -Xmx64m -cp " + JAR + " io.understudy.agent.workload.CounterService $LAB_HOST "
-                + bind + " " + SERVICE_PORT + " $LAB_DIR/data > $LAB_DIR/counter.log 2>&1 < /dev/null & echo $! > $LAB_DIR/counter.pid";
+                + "mkdir -p $UNDERSTUDY_DATA_DIR; setsid " + java() + " -Xmx64m -cp " + JAR + " io.understudy.agent.workload.CounterService $LAB_HOST "
+                + bind + " " + SERVICE_PORT + " $UNDERSTUDY_DATA_DIR >> $LAB_DIR/counter.log 2>&1 < /dev/null & echo $! > $LAB_DIR/counter.pid";
     }
 
     private String workloadStop() {
         return "[ -f $LAB_DIR/counter.pid ] && kill $(cat $LAB_DIR/counter.pid) 2>/dev/null; rm -f $LAB_DIR/counter.pid; exit 0";
     }
 
-    /** OCF: 0 running (it answers on the alias), 7 not running. */
+    /**
+     * OCF: 0 running, 7 not running — this host's own counter process, not whoever answers on the alias (a preloaded
+     * standby's workload runs without the alias, and the alias may be answered by another host).
+     */
     private String workloadMonitor() {
-        return "curl -sf -m 1 http://" + ALIAS + ":" + SERVICE_PORT + "/who > /dev/null && exit 0; exit 7";
+        return "[ -f $LAB_DIR/counter.pid ] && kill -0 $(cat $LAB_DIR/counter.pid) 2>/dev/null && exit 0; exit 7";
     }
 
-    private void startAgent(String h, Duration heartbeat) throws Exception {
+    /**
+     * Starts (or starts again, after a power cycle) the agent of host {@code h}. Each host keeps its data under its own
+     * directory (the agent's data root), since the namespaces share one filesystem.
+     */
+    void startAgent(String h) throws Exception {
         Path hostDir = hostDirs.get(h);
         Path agentYaml = Files.writeString(hostDir.resolve("agent.yaml"), """
                 server: %s
@@ -272,12 +299,81 @@ final class NetnsDataCenter implements AutoCloseable {
                 secretFile: %s
                 heartbeatInterval: %dms
                 host: {interfaceName: eth0}
-                """.formatted(h, lab.address(h), lab.address("cp"), hostDir.resolve("agent.secret"), heartbeat.toMillis()));
+                data: {backupDir: %s, root: %s}
+                """.formatted(h, lab.address(h), lab.address("cp"), hostDir.resolve("agent.secret"), heartbeat.toMillis(),
+                hostDir.resolve("backups"), hostDir));
         Path log = hostDir.resolve("agent.log");
+        Files.deleteIfExists(log);
         Process p = lab.start(h, log, Map.of("LAB_HOST", h, "LAB_DIR", hostDir.toString(), "HOME", hostDir.toString()),
                 List.of(java(), "-Xmx96m", "-jar", JAR.toString(), "agent", "--config", agentYaml.toString()));
         processes.add(p);
+        agents.put(h, p);
         SystemTests.awaitLine(log, "understudy agent running", p, Duration.ofSeconds(60));
+    }
+
+    /** kill -9 of host {@code h}'s agent alone: its workload and aliases stay, as after an agent crash. */
+    void killAgent(String h) throws Exception {
+        Process p = agents.get(h);
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) throw new AssertionError("the agent of " + h + " did not die");
+    }
+
+    /**
+     * The operator repairs host {@code h} after a fence: power on through its BMC (the link comes back), then its
+     * agent starts at boot.
+     */
+    void repair(String h) throws Exception {
+        IpmiSimPeer p = bmc.get(h);
+        lab.exec("cp", "ipmitool", "-I", "lanplus", "-C", "3", "-H", p.endpoint().replaceAll(":.*", ""), "-p", "" + p.port(),
+                "-U", IpmiSimPeer.USER, "-f", p.passwordFile().toString(), "chassis", "power", "on");
+        startAgent(h);
+    }
+
+    /** The count the service keeps, as the client reads it (without counting): "NAME COUNT". */
+    String peek() throws IOException {
+        return peek(ALIAS);
+    }
+
+    /** The count a counter keeps, read at {@code address} (a preloaded standby answers on its own address too). */
+    String peek(String address) throws IOException {
+        return lab.exec("c", "curl", "-sf", "-m", "2", "http://" + address + ":" + SERVICE_PORT + "/peek").strip();
+    }
+
+    /** One counted request from the client. */
+    String hit() throws IOException {
+        return lab.exec("c", "curl", "-sf", "-m", "2", "http://" + ALIAS + ":" + SERVICE_PORT + "/").strip();
+    }
+
+    /** POST to the control plane's API as the admin; the answer's body. */
+    JsonNode post(String path) throws IOException {
+        return Json.MAPPER.readTree(lab.exec("cp", "curl", "-s", "-m", "30", "-X", "POST", "-H", "Authorization: Bearer " + token,
+                "http://" + lab.address("cp") + ":8080" + path));
+    }
+
+    /** The servers that answered the client, in the order they took over (a repeat means two hosts took turns). */
+    List<String> answeredInTurn() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("probe.log"))) {
+            if (line.contains("\"event\":\"server\"")) out.add(Json.MAPPER.readTree(line).get("server").asText());
+        }
+        return out;
+    }
+
+    /** Whether host {@code h}'s counter process runs. */
+    boolean counterRuns(String h) throws IOException {
+        Path pid = hostDirs.get(h).resolve("counter.pid");
+        if (!Files.exists(pid)) return false;
+        return ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** The servers as the control plane sees them, once they satisfy the condition. */
+    JsonNode serversWhen(Predicate<JsonNode> done) throws Exception {
+        return api(done, Duration.ofSeconds(60), "/api/v1/servers");
+    }
+
+    void awaitTrue(String what, Duration limit, Check check) throws Exception {
+        awaitTrue(check, limit, what);
     }
 
     private JsonNode api(Predicate<JsonNode> done, Duration limit, String path) throws Exception {
@@ -296,7 +392,7 @@ final class NetnsDataCenter implements AutoCloseable {
         throw new AssertionError("not reached within " + limit + " on " + path + "; last answer: " + last);
     }
 
-    private interface Check {
+    interface Check {
         boolean ok() throws Exception;
     }
 
@@ -330,7 +426,8 @@ final class NetnsDataCenter implements AutoCloseable {
 
     /** The environment an agent gives its workload commands, for commands run by hand on host {@code h}. */
     private String env(String h) {
-        return "LAB_HOST=" + h + " LAB_DIR=" + hostDirs.get(h) + "; export LAB_HOST LAB_DIR; ";
+        return "LAB_HOST=" + h + " LAB_DIR=" + hostDirs.get(h) + " UNDERSTUDY_DATA_DIR=" + hostDirs.get(h).resolve("data")
+                + "; export LAB_HOST LAB_DIR UNDERSTUDY_DATA_DIR; ";
     }
 
     @Override

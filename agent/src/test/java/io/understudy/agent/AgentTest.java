@@ -1,0 +1,114 @@
+package io.understudy.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.understudy.drivers.DriverException;
+import io.understudy.drivers.WorkloadDriver;
+import io.understudy.drivers.agent.AgentProtocol;
+import io.understudy.model.config.Identity;
+import io.understudy.model.config.ProfileSpec;
+import io.understudy.testkit.DrivenScheduler;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent daemon against a control-plane node on a real socket (the JDK's HTTP server): heartbeats carry the
+ * addresses the host holds; the node's reply names the self-fence timeout and the profiles on the server; once no
+ * majority answers for longer than that, the agent fences itself — it stops those workloads and drops their identities.
+ */
+class AgentTest {
+    static final ProfileSpec WEB = new ProfileSpec("web", "g", "a", new Identity("web", List.of("198.18.0.50/24"), List.of(), List.of()),
+            null, null, null, null, null);
+
+    final List<AgentProtocol.Heartbeat> heard = new CopyOnWriteArrayList<>();
+    final AtomicBoolean answering = new AtomicBoolean(true);
+    HttpServer node;
+    Agent agent;
+
+    /** A host that holds one alias and records what it is told to fence. */
+    static final class FakeHost implements Host {
+        final List<List<ProfileSpec>> fenced = new CopyOnWriteArrayList<>();
+
+        @Override public void applyIdentity(ProfileSpec p) {}
+        @Override public void releaseIdentity(ProfileSpec p) {}
+        @Override public boolean holdsIdentity(ProfileSpec p) { return true; }
+        @Override public void startWorkload(ProfileSpec p) {}
+        @Override public void stopWorkload(ProfileSpec p) {}
+        @Override public WorkloadDriver.Status monitorWorkload(ProfileSpec p) { return WorkloadDriver.Status.RUNNING; }
+        @Override public Inventory inventory() { return new Inventory("NS1", 2, 4, "ok"); }
+        @Override public List<String> heldAddresses() { return List.of("198.18.0.11", "198.18.0.50"); }
+
+        @Override
+        public String fenceSelf(List<ProfileSpec> profiles) throws DriverException {
+            fenced.add(profiles);
+            return "fenced";
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (agent != null) agent.close();
+        if (node != null) node.stop(0);
+    }
+
+    @Test
+    void heartbeatsCarryTheHeldAddresses_andAnAgentCutOffFromTheControlPlaneFencesItsProfiles() throws Exception {
+        node = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        node.createContext(AgentProtocol.HEARTBEAT_PATH, ex -> {
+            heard.add(AgentProtocol.read(ex.getRequestBody().readAllBytes(), AgentProtocol.Heartbeat.class));
+            if (!answering.get()) {
+                ex.sendResponseHeaders(503, -1);
+                ex.close();
+                return;
+            }
+            byte[] body = AgentProtocol.bytes(new AgentProtocol.HeartbeatReply(2000L, List.of(WEB)));
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        node.start();
+        DrivenScheduler clock = new DrivenScheduler();
+        FakeHost host = new FakeHost();
+        agent = new Agent(new Agent.Settings("a", "127.0.0.1", 0, List.of(URI.create("http://127.0.0.1:" + node.getAddress().getPort())),
+                "secret", Duration.ofMillis(200)), host, clock, Clock.systemUTC());
+
+        // Beats go out on the driven clock; replies come back on real sockets.
+        awaitReal(() -> !heard.isEmpty());
+        assertThat(heard.get(0).addresses()).containsExactly("198.18.0.11", "198.18.0.50");
+        // 5 s of answered beats, each answer in before the next beat: no fence.
+        for (int i = 0; i < 25; i++) {
+            int n = heard.size();
+            clock.advance(Duration.ofMillis(200));
+            awaitReal(() -> heard.size() > n);
+            Thread.sleep(20);
+        }
+        assertThat(host.fenced).as("beats are answered: no fence").isEmpty();
+
+        answering.set(false);
+        int before = heard.size();
+        for (int i = 0; i < 15; i++) {
+            clock.advance(Duration.ofMillis(200));
+            awaitReal(() -> heard.size() > before);
+        }
+        awaitReal(() -> !host.fenced.isEmpty());
+        assertThat(agent.selfFenced()).isTrue();
+        assertThat(host.fenced.get(0)).containsExactly(WEB);
+    }
+
+    private static void awaitReal(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within 10 s");
+            Thread.sleep(10);
+        }
+    }
+}
