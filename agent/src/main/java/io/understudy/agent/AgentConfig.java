@@ -17,7 +17,7 @@ import java.util.List;
  * controlPlane: [http://198.18.0.2:8080, http://198.18.0.3:8080, http://198.18.0.4:8080]
  * secretFile: /etc/understudy/agent.secret      # or secretEnv: UNDERSTUDY_AGENT_SECRET
  * heartbeatInterval: 200ms                      # the group's interval, down to 100ms
- * host: {interfaceName: eth0, prefix: 24, setMac: false, dadTimeout: 200ms}
+ * host: {interfaceName: eth0, prefix: 24, setMac: false, dadTimeout: 100ms}
  * data: {backupDir: /var/lib/understudy/backups, root: /}   # optional: backups of profiles' data directories
  * </pre>
  */

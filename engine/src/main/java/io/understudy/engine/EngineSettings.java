@@ -12,6 +12,6 @@ import java.time.Duration;
  * @param brakeShare the share of servers that may look dead without BMC confirmation before the detector brakes
  */
 public record EngineSettings(Duration tick, Duration poll, Duration probeEvery, double brakeShare, int brakeMinimum) {
-    public static final EngineSettings DEFAULTS = new EngineSettings(Duration.ofMillis(100), Duration.ofMillis(200),
+    public static final EngineSettings DEFAULTS = new EngineSettings(Duration.ofMillis(50), Duration.ofMillis(100),
             Duration.ofSeconds(10), 0.5, 3);
 }

@@ -121,7 +121,7 @@ class FailoverTest {
         f.fail("dl-4", Fault.HW_EVENT);
         f.run(Duration.ofMillis(200));
         assertThat(f.stateOf("dl-4")).isIn(ServerState.FAILED, ServerState.FENCED);
-        assertThat(f.reasonOf("dl-4")).contains("hardware event: uncorrectable memory error");
+        assertThat(f.onlyJob().reason()).contains("hardware event: uncorrectable memory error");
         assertThat(f.runUntil(() -> !f.onlyJob().active(), Duration.ofSeconds(30))).isTrue();
         assertThat(f.onlyJob().status()).isEqualTo(Job.Status.SUCCEEDED);
     }

@@ -43,7 +43,7 @@ public record LinuxHostSettings(
     public static final Duration DEFAULT_ANNOUNCE_PERIOD = Duration.ofSeconds(30);
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_WORKLOAD_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_DAD_TIMEOUT = Duration.ofMillis(200);
+    public static final Duration DEFAULT_DAD_TIMEOUT = Duration.ofMillis(100);
 
     /** Linux's IFNAMSIZ less the terminating zero. */
     private static final int MAX_INTERFACE_NAME = 15;

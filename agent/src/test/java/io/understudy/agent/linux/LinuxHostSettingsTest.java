@@ -17,7 +17,7 @@ class LinuxHostSettingsTest {
         assertThat(s.hostnameFile()).isNull();
         assertThat(s.announceRepeats()).isEqualTo(2);
         assertThat(s.announcePeriod()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(s.dadTimeout()).isEqualTo(Duration.ofMillis(200));
+        assertThat(s.dadTimeout()).isEqualTo(Duration.ofMillis(100));
     }
 
     @Test

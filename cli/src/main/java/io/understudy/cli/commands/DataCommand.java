@@ -18,17 +18,19 @@ public abstract class DataCommand extends ClientCommand {
         if (options.json()) {
             options.printJson(r);
         } else {
+            java.io.PrintWriter out = options.out();
             JsonNode b = r.path("backup");
             if (b.isMissingNode() || b.isNull()) {
-                System.out.println("profile " + profile + ": no backup kept anywhere yet");
+                out.println("profile " + profile + ": no backup kept anywhere yet");
             } else {
-                System.out.println("backup " + b.path("name").asText() + " of " + profile + " (" + b.path("size").asLong()
+                out.println("backup " + b.path("name").asText() + " of " + profile + " (" + b.path("size").asLong()
                         + " bytes, sha256 " + b.path("sha256").asText().substring(0, Math.min(12, b.path("sha256").asText().length()))
                         + "…) on " + r.path("source").asText());
             }
-            if (r.path("copiedTo").size() > 0) System.out.println("copied to " + join(r.path("copiedTo")));
-            if (r.path("upToDate").size() > 0) System.out.println("already there: " + join(r.path("upToDate")));
-            r.path("failed").fields().forEachRemaining(f -> System.out.println("FAILED on " + f.getKey() + ": " + f.getValue().asText()));
+            if (r.path("copiedTo").size() > 0) out.println("copied to " + join(r.path("copiedTo")));
+            if (r.path("upToDate").size() > 0) out.println("already there: " + join(r.path("upToDate")));
+            r.path("failed").fields().forEachRemaining(f -> out.println("FAILED on " + f.getKey() + ": " + f.getValue().asText()));
+            out.flush();
         }
         return r.path("failed").size() > 0 ? Exit.FAILED : Exit.OK;
     }

@@ -22,6 +22,9 @@ final class PowerOff {
     static Outcome confirm(StepContext c, String server, String purpose, WhenOff whenOff) {
         ServerSpec spec = c.server(server);
         try {
+            // The first look on this leader orders the power-off at once (it is idempotent, and a server already off
+            // stays off); the reading right after it decides. Every moment here is outage for the profile's clients.
+            if (c.firstRun) c.drivers().power(spec).powerOff(server, c.call());
             PowerReading r = c.drivers().power(spec).read(server, c.call());
             if (r.power() == PowerReading.Power.OFF) {
                 return whenOff.confirmed("power off confirmed by BMC (" + spec.bmc().driver() + ") after " + c.elapsed().toMillis() + " ms");
@@ -30,7 +33,7 @@ final class PowerOff {
                 return Outcome.failed(AlarmType.FENCE_FAILED, "BMC accepted power off but " + server + " still reads on after "
                         + c.elapsed().toSeconds() + " s");
             }
-            c.drivers().power(spec).powerOff(server, c.call());
+            if (!c.firstRun) c.drivers().power(spec).powerOff(server, c.call());
             return Outcome.waitUntil(c.nextPoll(), "hard power off of " + server + " ordered (" + purpose + "); waiting for the BMC to read off");
         } catch (DriverException e) {
             boolean hopeless = e.kind() == DriverException.Kind.AUTH || e.kind() == DriverException.Kind.REFUSED;

@@ -37,6 +37,7 @@ class HotFailoverNetnsTest {
         assertThat(t.probe().get("server_before").asText()).isEqualTo("a");
         assertThat(t.probe().get("server_after").asText()).isEqualTo("b");
         assertThat(t.probe().get("servers").has("a") && t.probe().get("servers").has("b")).isTrue();
+        assertThat(dc.answeredInTurn()).as("never answered by a again once b had").containsExactly("a", "b");
         System.out.printf("hot: client outage %.0f ms; kill -> job %d ms; job -> client served %d ms%n",
                 t.outageMs(), t.detectionMs(), t.takeoverMs());
     }
@@ -77,6 +78,7 @@ class HotFailoverNetnsTest {
         assertThat(dc.lab.holds("a", NetnsDataCenter.ALIAS)).as("a's aliases died with its power").isFalse();
         assertThat(dc.lab.neighbour("c", NetnsDataCenter.ALIAS)).contains(dc.lab.mac("b"));
         assertThat(t.probe().get("server_after").asText()).isEqualTo("b");
+        assertThat(dc.answeredInTurn()).containsExactly("a", "b");
     }
 
     @Test

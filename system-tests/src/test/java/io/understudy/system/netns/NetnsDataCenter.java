@@ -43,6 +43,16 @@ final class NetnsDataCenter implements AutoCloseable {
             return Instant.parse(job.get("created").asText()).toEpochMilli() - killedAt;
         }
 
+        /** How long one of the job's steps took, from its start to its end. */
+        long stepMs(String name) {
+            for (JsonNode st : job.get("steps")) {
+                if (st.get("name").asText().equals(name) && st.hasNonNull("ended")) {
+                    return Instant.parse(st.get("ended").asText()).toEpochMilli() - Instant.parse(st.get("started").asText()).toEpochMilli();
+                }
+            }
+            return -1;
+        }
+
         /** From the job's creation to the client's first good answer after the gap. */
         long takeoverMs() {
             return Math.round(probe.get("gap_end").asDouble() * 1000) - Instant.parse(job.get("created").asText()).toEpochMilli();
@@ -150,7 +160,7 @@ final class NetnsDataCenter implements AutoCloseable {
         JsonNode jobs = api(n -> n.size() == 1 && !n.get(0).get("status").asText().equals("running"), Duration.ofSeconds(60), "/api/v1/jobs");
         awaitTrue(() -> who().equals("b"), Duration.ofSeconds(10), "the service answers from b");
         Thread.sleep(300);
-        return new Trial(jobs.get(0), stopProbe(probe), killedAt);
+        return new Trial(job(jobs.get(0).get("id").asLong()), stopProbe(probe), killedAt);
     }
 
     /** The client's probe, once it has had a first answer; the detector is given a moment to settle on its load. */
