@@ -215,6 +215,10 @@ public final class StateMachine {
         } else if (j.currentStep() < 0) {
             j = j.ended(Job.Status.SUCCEEDED, f.at(), f.message());
             endJob(j);
+        } else if (f.startNext() && f.outcome() == Step.Status.DONE) {
+            int next = j.currentStep();
+            Step n = j.steps().get(next);
+            j = j.withStep(next, new Step(n.name(), Step.Status.RUNNING, f.at(), null, null));
         }
         state.jobs.put(j.id(), j);
         return Result.ok("job " + j.id() + " step " + st.name() + " " + f.outcome().name().toLowerCase());

@@ -113,6 +113,7 @@ public final class JobEngine {
 
     /** Runs the job's current step, and the following ones while they finish at once. */
     private void advance(long id) {
+        boolean startedByFinish = false;
         for (int guard = 0; guard < 20; guard++) {
             Job job = store.read(s -> s.job(id));
             if (job == null || !job.active()) return;
@@ -120,7 +121,7 @@ public final class JobEngine {
             Step step = job.steps().get(i);
             String key = id + "/" + i;
             boolean first = startedHere.add(key);
-            if (first) {
+            if (first && !startedByFinish) {
                 Result r = store.submit(new StartStep(id, i, scheduler.now()));
                 if (!r.ok()) {
                     startedHere.remove(key);
@@ -138,8 +139,12 @@ public final class JobEngine {
                     return;
                 }
                 case DONE -> {
-                    finish(job, i, Step.Status.DONE, o.message());
+                    // The next step starts in the same commit: one replication round between steps, not two.
+                    startedByFinish = store.submit(new FinishStep(job.id(), i, Step.Status.DONE, o.message(), scheduler.now(), true)).ok();
+                    nextRun.remove(job.id());
+                    progress.remove(job.id());
                     decisions.record("job " + id, step.name() + ": " + o.message());
+                    if (!startedByFinish) return;
                 }
                 case FAILED -> {
                     // Alarm first: whoever sees the job failed must already find its alarm, and a leader that

@@ -3,5 +3,14 @@ package io.understudy.state.command;
 import io.understudy.state.Step;
 import java.time.Instant;
 
-/** Committed after a step's external action: done, failed (the job fails) or skipped. */
-public record FinishStep(long job, int step, Step.Status outcome, String message, Instant at) implements Command {}
+/**
+ * Committed after a step's external action: done, failed (the job fails) or skipped.
+ *
+ * @param startNext a done step's successor starts in the same commit (one replication round instead of two between
+ *                  steps); a leader that takes over finds it running and resumes it, as after a {@link StartStep}
+ */
+public record FinishStep(long job, int step, Step.Status outcome, String message, Instant at, boolean startNext) implements Command {
+    public FinishStep(long job, int step, Step.Status outcome, String message, Instant at) {
+        this(job, step, outcome, message, at, false);
+    }
+}
