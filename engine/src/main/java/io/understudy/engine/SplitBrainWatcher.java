@@ -109,6 +109,12 @@ final class SplitBrainWatcher {
         }
     }
 
+    /** A report from before the profile last moved describes the old layout, not a split brain. */
+    private static Instant lastMove(ClusterState s, String profile) {
+        return s.jobs().stream().filter(j -> j.profile().equals(profile) && j.ended() != null)
+                .map(io.understudy.state.Job::ended).max(Instant::compareTo).orElse(Instant.EPOCH);
+    }
+
     static List<Conflict> conflicts(ClusterState s, Map<String, Detector.Held> held, Instant now) {
         List<Conflict> out = new ArrayList<>();
         for (ProfileSpec p : s.config().profiles()) {
@@ -118,20 +124,17 @@ final class SplitBrainWatcher {
             if (g == null) continue;
             List<String> members = new ArrayList<>(g.servers());
             members.addAll(g.spares());
-            // A report from before the profile last moved describes the old layout, not a split brain.
-            Instant moved = s.jobs().stream().filter(j -> j.profile().equals(p.id()) && j.ended() != null)
-                    .map(io.understudy.state.Job::ended).max(Instant::compareTo).orElse(Instant.EPOCH);
             for (String other : members) {
                 if (other.equals(r.server())) continue;
                 Detector.Held h = held.get(other);
-                if (h == null || now.isAfter(h.at().plus(FRESH)) || !h.at().isAfter(moved)) continue;
+                if (h == null || now.isAfter(h.at().plus(FRESH))) continue;
                 // Only a running server's word counts, and only what it said since it was last seen to change state
                 // (a fenced server's last report is from before its fence).
                 var server = s.server(other);
                 if (server == null || server.state() != io.understudy.model.ServerState.RUNNING || !h.at().isAfter(server.since())) continue;
                 for (String alias : p.identity().addresses()) {
                     String bare = alias.replaceAll("/.*", "");
-                    if (h.addresses().contains(bare)) {
+                    if (h.addresses().contains(bare) && h.at().isAfter(lastMove(s, p.id()))) {
                         out.add(new Conflict(p, r.server(), other, bare, g.policy().splitBrainYield(),
                                 other.equals(p.home())));
                         break;

@@ -27,7 +27,8 @@ final class PowerOff {
             if (c.firstRun) c.drivers().power(spec).powerOff(server, c.call());
             PowerReading r = c.drivers().power(spec).read(server, c.call());
             if (r.power() == PowerReading.Power.OFF) {
-                return whenOff.confirmed("power off confirmed by BMC (" + spec.bmc().driver() + ") read-back" + (c.elapsed().isZero() ? "" : ", " + c.elapsed().toMillis() + " ms into the step"));
+                return whenOff.confirmed("power off confirmed by BMC (" + spec.bmc().driver() + ") read-back"
+                        + (c.firstRun ? "" : " after " + c.elapsed().toMillis() + " ms of waiting"));
             }
             if (c.pastDeadline(c.policy().fenceTimeout())) {
                 return Outcome.failed(AlarmType.FENCE_FAILED, "BMC accepted power off but " + server + " still reads on after "
