@@ -28,7 +28,8 @@ import java.util.concurrent.Executor;
  * The split-brain rule (seed 004): agents report the addresses they hold; when a profile's alias is held by a server
  * other than the one the state has it on (an isolated server came back with it), the side the group's policy names
  * gives it up — by default the regular (home) server — and the other keeps serving. The yielding side's agent stops
- * the workload and drops the identity; a {@code split-brain} alarm says who held what. Fallback then follows the
+ * the workload and drops the identity, the keeper announces the alias again (clients may have learned the other
+ * side's MAC), and a {@code split-brain} alarm says who held what. Fallback then follows the
  * profile's policy; when the spare is the one to yield, a fallback job takes the profile home at once.
  */
 final class SplitBrainWatcher {
@@ -101,6 +102,13 @@ final class SplitBrainWatcher {
         } catch (DriverException e) {
             decisions.record(c.profile().id(), "could not make " + yielder + " give up " + c.profile().id() + ": " + e.getMessage());
             return;
+        }
+        try {
+            // Clients may have learned the yielding side's MAC while both answered: the keeper announces again.
+            drivers.identity().assign(keeper, c.profile(), ctx);
+            decisions.record(c.profile().id(), keeper + " announced " + c.address() + " again (gratuitous ARP)");
+        } catch (DriverException e) {
+            decisions.record(c.profile().id(), keeper + " could not announce " + c.address() + " again: " + e.getMessage());
         }
         if (!otherYields) {
             // The state's side gave it up: the profile follows the side that keeps it, its home.

@@ -35,6 +35,7 @@ class SplitBrainTest {
         assertThat(alarm.text()).contains("held by " + spare + " and by dl-1").contains("dl-1 gives it up").contains(spare + " keeps serving");
         assertThat(f.engine.decisions().about("web-1")).anySatisfy(d -> assertThat(d.text())
                 .isEqualTo("agent of dl-1 stopped the workload of web-1 and dropped its identity"));
+        assertThat(f.engine.decisions().about("web-1")).anySatisfy(d -> assertThat(d.text()).startsWith(spare + " announced " + alias + " again"));
         assertThat(f.serverOf("web-1")).isEqualTo(spare);
         assertThat(f.jobs()).hasSize(1);
 
