@@ -61,11 +61,7 @@ public final class HeartbeatSender {
      * answers, not a backlog of stale ones.
      */
     public void heartbeat(String server, String secret, Inventory inventory) {
-        heartbeat(server, secret, inventory, null);
-    }
-
-    public void heartbeat(String server, String secret, Inventory inventory, List<String> addresses) {
-        heartbeat(server, secret, inventory, addresses, System.currentTimeMillis());
+        heartbeat(server, secret, inventory, null, System.currentTimeMillis());
     }
 
     /**

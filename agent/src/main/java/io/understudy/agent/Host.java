@@ -42,25 +42,34 @@ public interface Host {
     }
 
     /**
-     * Isolated from the control plane's majority for longer than the self-fence timeout: stop each profile's workload
-     * and drop its identity, trying all of them.
+     * Self-fencing, for an agent cut off from a majority of the control plane (which may already have moved these
+     * profiles elsewhere): for each profile, stops its workload, then releases its identity — the release also when
+     * the stop failed, since the addresses must go whatever the workload does. Tries every profile before reporting.
+     *
+     * @return one line of what was done, e.g. "fenced 2 profile(s): web, db: workloads stopped, identities released"
+     * @throws DriverException FAILED naming every step that failed, after every profile was tried
      */
     default String fenceSelf(java.util.List<ProfileSpec> profiles) throws DriverException {
-        java.util.List<String> failed = new java.util.ArrayList<>();
+        java.util.List<String> failures = new java.util.ArrayList<>();
         for (ProfileSpec p : profiles) {
             try {
                 stopWorkload(p);
             } catch (DriverException e) {
-                failed.add(e.getMessage());
+                failures.add("profile " + p.id() + ": stop workload: " + e.getMessage());
             }
             try {
                 releaseIdentity(p);
             } catch (DriverException e) {
-                failed.add(e.getMessage());
+                failures.add("profile " + p.id() + ": release identity: " + e.getMessage());
             }
         }
-        if (!failed.isEmpty()) throw new DriverException(DriverException.Kind.FAILED, String.join("; ", failed));
-        return "fenced " + profiles.size() + " profile(s)";
+        if (!failures.isEmpty()) {
+            throw new DriverException(DriverException.Kind.FAILED, "self-fence of " + profiles.size() + " profile(s) incomplete: "
+                    + String.join("; ", failures));
+        }
+        java.util.List<String> ids = profiles.stream().map(ProfileSpec::id).toList();
+        return "fenced " + profiles.size() + " profile(s)" + (ids.isEmpty() ? "" : ": " + String.join(", ", ids))
+                + ": workloads stopped, identities released";
     }
 
     /** What this server is: reported with every heartbeat so the control plane can check spares are what they claim. */

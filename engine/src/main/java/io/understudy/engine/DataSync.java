@@ -104,13 +104,7 @@ public final class DataSync {
         try {
             if (!lastBackup.containsKey(id)) {
                 // First look on this leader: the agent's newest backup says when the last one was taken.
-                Optional<BackupInfo> newest = data.backups(d.server, d.profile, ctx).newest();
-                newest.ifPresent(b -> lastBackup.put(id, Instant.ofEpochMilli(b.takenAt())));
-                if (newest.isPresent() && now.isBefore(Instant.ofEpochMilli(newest.get().takenAt()).plus(d.group.policy().backupInterval()))) {
-                    if (lastSync.containsKey(id)) return;
-                    sync(d.profile, d.server, ctx);
-                    return;
-                }
+                data.backups(d.server, d.profile, ctx).newest().ifPresent(b -> lastBackup.put(id, Instant.ofEpochMilli(b.takenAt())));
             }
             Instant backedUp = lastBackup.get(id);
             if (backedUp == null || !now.isBefore(backedUp.plus(d.group.policy().backupInterval()))) {

@@ -63,34 +63,15 @@ public final class CommandRunner {
      * one per address. Output is read after exit, so each command must print little (well under a pipe's 64 KiB).
      */
     public List<ProcessRunner.Result> runTogether(List<List<String>> argvs, Duration limit) throws DriverException {
-        List<Process> started = new ArrayList<>();
-        long begin = System.nanoTime();
-        long deadline = begin + limit.toNanos();
-        try {
-            for (List<String> argv : argvs) {
-                ProcessBuilder pb = new ProcessBuilder(command(argv)).redirectErrorStream(true);
-                started.add(pb.start());
+        List<Optional<ProcessRunner.Result>> done = runTogetherFor(argvs, limit);
+        List<ProcessRunner.Result> results = new ArrayList<>();
+        for (int i = 0; i < done.size(); i++) {
+            if (done.get(i).isEmpty()) {
+                throw new DriverException(Kind.TIMEOUT, show(argvs.get(i)) + " did not finish within " + limit.toMillis() + " ms; killed");
             }
-            List<ProcessRunner.Result> results = new ArrayList<>();
-            for (int i = 0; i < started.size(); i++) {
-                Process p = started.get(i);
-                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    throw new DriverException(Kind.TIMEOUT, show(argvs.get(i)) + " did not finish within "
-                            + limit.toMillis() + " ms; killed");
-                }
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                results.add(new ProcessRunner.Result(p.exitValue(), out, "", Duration.ofNanos(System.nanoTime() - begin)));
-            }
-            return results;
-        } catch (IOException e) {
-            throw new DriverException(Kind.FAILED, "cannot run " + show(argvs.get(Math.min(started.size(), argvs.size() - 1)))
-                    + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DriverException(Kind.FAILED, "interrupted while running " + show(argvs.get(0)));
-        } finally {
-            for (Process p : started) kill(p);
+            results.add(done.get(i).get());
         }
+        return results;
     }
 
     /**
@@ -125,7 +106,7 @@ public final class CommandRunner {
             Thread.currentThread().interrupt();
             throw new DriverException(Kind.FAILED, "interrupted while running " + show(argvs.get(0)));
         } finally {
-            for (Process p : started) kill(p);
+            for (Process p : started) ProcessRunner.kill(p);
         }
     }
 
@@ -133,18 +114,6 @@ public final class CommandRunner {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(argv);
         return all;
-    }
-
-    /** Kills what is still running, children first so none is re-parented alive; a no-op for what has exited. */
-    private static void kill(Process p) {
-        if (!p.isAlive()) return;
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        try {
-            p.waitFor(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static String show(List<String> argv) {

@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real Linux server as a {@link Host}: alias addresses on one interface ({@code ip addr replace}/{@code del}),
@@ -33,7 +31,6 @@ import org.slf4j.LoggerFactory;
  * for is not taken. They are serialised on this object; release stops the announcements before removing the addresses.
  */
 public final class LinuxHost implements Host, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(LinuxHost.class);
     private static final Pattern HOSTNAME = Pattern.compile(
             "(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
@@ -156,44 +153,6 @@ public final class LinuxHost implements Host, AutoCloseable {
     @Override
     public synchronized List<String> heldAddresses() throws DriverException {
         return List.copyOf(link.addresses().keySet());
-    }
-
-    /**
-     * Self-fencing, for an agent cut off from a majority of the control plane (which may already have moved these
-     * profiles elsewhere): for each profile, stops its workload, then releases its identity (announcements withdrawn,
-     * aliases deleted, MAC and hostname put back) — the release also when the stop failed, since the addresses must
-     * go whatever the workload does. Tries every profile before reporting.
-     *
-     * @return one line of what was done, e.g. "fenced 2 profiles: web, db: workloads stopped, identities released"
-     * @throws DriverException FAILED naming every step that failed, after every profile was tried
-     */
-    @Override
-    public String fenceSelf(List<ProfileSpec> profiles) throws DriverException {
-        List<String> failures = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (ProfileSpec p : profiles) {
-            ids.add(p.id());
-            try {
-                workload.stop(p);
-            } catch (DriverException e) {
-                log.error("self-fence: cannot stop the workload of profile {}: {}", p.id(), e.getMessage());
-                failures.add("profile " + p.id() + ": stop workload: " + e.getMessage());
-            }
-            try {
-                releaseIdentity(p);
-            } catch (DriverException e) {
-                log.error("self-fence: cannot release the identity of profile {}: {}", p.id(), e.getMessage());
-                failures.add("profile " + p.id() + ": release identity: " + e.getMessage());
-            }
-        }
-        if (!failures.isEmpty()) {
-            throw new DriverException(Kind.FAILED, "self-fence of " + profiles.size() + " profile(s) incomplete: "
-                    + String.join("; ", failures));
-        }
-        String summary = "fenced " + profiles.size() + " profile(s)" + (ids.isEmpty() ? "" : ": " + String.join(", ", ids))
-                + ": workloads stopped, identities released";
-        log.warn("self-fence: {}", summary);
-        return summary;
     }
 
     @Override

@@ -61,8 +61,11 @@ public final class ProcessRunner {
         }
     }
 
-    /** Kills the tool and its children (a fence agent's ipmitool), children first so none is re-parented alive. */
-    static void kill(Process p) {
+    /**
+     * Kills the tool and its children (a fence agent's ipmitool), children first so none is re-parented alive; a
+     * no-op for a process that has exited.
+     */
+    public static void kill(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         try {
