@@ -255,11 +255,9 @@ class LocalDataCopyTest {
             peer.start();
             Transfer t = transfer(b, false);
             Transfer stalled = new Transfer(t.source(), "http://127.0.0.1:" + stalling.getLocalPort(), b, t.expires(), t.ticket(), false);
-            long begin = System.nanoTime();
 
             assertFails(() -> impatient.receive("s2", p, stalled), Kind.TIMEOUT, "did not finish within 700 ms");
 
-            assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(5));
             assertThat(target.backupFiles()).isEmpty();
             peer.interrupt();
         }

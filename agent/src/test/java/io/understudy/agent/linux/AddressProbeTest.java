@@ -66,17 +66,14 @@ class AddressProbeTest {
 
     @Test
     void runTogetherFor_stillRunningAtTheEndOfTheWindow_isKilledAndEmpty() throws Exception {
-        long begin = System.nanoTime();
         List<Optional<ProcessRunner.Result>> r = CommandRunner.local().runTogetherFor(
                 List.of(List.of("sleep", "30"), List.of("sh", "-c", "echo hi; exit 1")), Duration.ofMillis(200));
-        Duration took = Duration.ofNanos(System.nanoTime() - begin);
 
         assertThat(r.get(0)).isEmpty();
         assertThat(r.get(1)).hasValueSatisfying(x -> {
             assertThat(x.exit()).isEqualTo(1);
             assertThat(x.stdout()).isEqualTo("hi\n");
         });
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(200)).isLessThan(Duration.ofSeconds(10));
     }
 
     private static AddressProbe probe(Duration wait) {

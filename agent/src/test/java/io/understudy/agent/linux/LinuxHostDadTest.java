@@ -103,26 +103,12 @@ class LinuxHostDadTest {
     }
 
     @Test
-    void probe_latency_freeAddressWaitsTheTimeoutOnceAnsweredOneReturnsAtOnce() throws Exception {
+    void probe_freeAddressesAreFree_togetherToo_andAnAnsweredOneNamesItsMac() throws Exception {
         b.applyIdentity(profile(ALIAS));
         AddressProbe probe = new AddressProbe(net.runner("a"), NetNs.DEV, DAD);
-
-        long t0 = System.nanoTime();
         assertThat(probe.answeringMac("198.18.0.110")).isEmpty();
-        Duration free = Duration.ofNanos(System.nanoTime() - t0);
-
-        t0 = System.nanoTime();
         assertThat(probe.answeringMac(ALIAS)).contains(net.mac("b"));
-        Duration answered = Duration.ofNanos(System.nanoTime() - t0);
-
-        t0 = System.nanoTime();
         assertThat(probe.answering(List.of("198.18.0.110", "198.18.0.111", "198.18.0.112", "198.18.0.113"))).isEmpty();
-        Duration four = Duration.ofNanos(System.nanoTime() - t0);
-
-        System.out.printf("DAD probe with dadTimeout %d ms: free address %d ms, answered address %d ms,"
-                + " four free addresses together %d ms%n", DAD.toMillis(), free.toMillis(), answered.toMillis(), four.toMillis());
-        assertThat(free).isGreaterThanOrEqualTo(DAD);
-        assertThat(four).isGreaterThanOrEqualTo(DAD);
     }
 
     private void exec(String host, String... argv) throws DriverException {
