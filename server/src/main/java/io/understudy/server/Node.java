@@ -60,11 +60,18 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** One attempt at the catch-up barrier; a slow replay or an election simply takes more attempts. */
+    private static final java.time.Duration CATCH_UP_ATTEMPT = java.time.Duration.ofSeconds(10);
+    /** How long a node waits to catch up before its start fails (a group without quorum for that long). */
+    static final java.time.Duration CATCH_UP_LIMIT = java.time.Duration.ofMinutes(10);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Node.class);
+
     /** How long a member of a group waits at start for a leader to commit (or hand it) the configuration. */
     private static final java.time.Duration JOIN_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     private final StateStore store;
     private final ScaledScheduler scheduler;
+    private ClockMark clockMark;
     private final SimDataCenter sim;
     private final Engine engine;
     private final Api api;
@@ -82,8 +89,13 @@ public final class Node implements AutoCloseable {
         tokens = settings.tokensFile() == null ? Tokens.loadOrCreate(settings.dataDir()) : Tokens.loadOrCreateFile(settings.tokensFile());
         store = RatisStateStore.start(settings.raft());
         try {
+            // Invariant 7: the clock's origin, the simulator's placement and power, the engine and the API all read
+            // the state, so none of them may start before this node has applied its whole committed log.
+            catchUp(settings);
             DataCenterConfig config = joinWithConfig(settings);
+            clockMark = new ClockMark(settings.dataDir());
             scheduler = new ScaledScheduler(settings.speed(), origin());
+            clockMark.keep(scheduler, settings.speed());
             // Servers with a real (or external) BMC and agent need no simulator here; the demo's need this one.
             boolean simulated = config.servers().stream().anyMatch(s -> s.agent() == null || "sim".equals(s.bmc().driver()));
             sim = simulated ? new SimDataCenter(config, scheduler, settings.timings()) : null;
@@ -111,6 +123,30 @@ public final class Node implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    /**
+     * Waits until this node has applied every entry committed before it started: the log it replays from disk and
+     * whatever the group committed meanwhile. Without quorum it keeps waiting (and says so); past
+     * {@link #CATCH_UP_LIMIT} the start fails rather than run on a state it has not finished reading.
+     */
+    private void catchUp(Settings settings) {
+        long started = System.nanoTime();
+        long deadline = started + CATCH_UP_LIMIT.toNanos();
+        while (true) {
+            try {
+                store.awaitCaughtUp(CATCH_UP_ATTEMPT);
+                LOG.info("{}: log replayed and caught up (applied index {}) after {} ms", settings.nodeId(),
+                        ((RatisStateStore) store).appliedIndex(), (System.nanoTime() - started) / 1_000_000);
+                return;
+            } catch (StateStore.StateException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(settings.nodeId() + " has not caught up with the committed log in "
+                            + CATCH_UP_LIMIT.toMinutes() + " min: " + e.getMessage() + "; nothing was started", e);
+                }
+                LOG.info("{}: waiting to catch up with the committed log before acting: {}", settings.nodeId(), e.getMessage());
+            }
         }
     }
 
@@ -165,15 +201,28 @@ public final class Node implements AutoCloseable {
         };
     }
 
-    /** Time never runs backwards across restarts, even after a sped-up demo. */
+    /**
+     * Time never runs backwards across restarts, even after a sped-up demo: the clock resumes from the newest of the
+     * wall clock, every time the (fully replayed) state records, and the mark this node last wrote to disk.
+     */
     private Instant origin() {
-        Instant newest = store.read(s -> Stream.of(
-                s.jobs().stream().flatMap(j -> Stream.of(j.created(), j.ended())),
-                s.alarms().stream().flatMap(a -> Stream.of(a.raised(), a.cleared())),
-                s.servers().stream().map(r -> r.since()))
-                .flatMap(x -> x).filter(Objects::nonNull).max(Instant::compareTo).orElse(Instant.EPOCH));
+        Instant newest = store.read(Node::newestTime);
+        Instant mark = clockMark.read();
+        if (mark != null && mark.isAfter(newest)) newest = mark;
         Instant now = Instant.now();
         return newest.isAfter(now) ? newest : now;
+    }
+
+    /** The newest instant the state records anywhere: jobs and their steps, alarms, servers, the audit trail. */
+    static Instant newestTime(ClusterState s) {
+        return Stream.of(
+                s.jobs().stream().flatMap(j -> Stream.concat(Stream.of(j.created(), j.ended()),
+                        j.steps().stream().flatMap(st -> Stream.of(st.started(), st.ended())))),
+                s.alarms().stream().flatMap(a -> Stream.of(a.raised(), a.cleared())),
+                s.servers().stream().map(r -> r.since()),
+                s.profiles().stream().flatMap(p -> p.fallbacks().stream()),
+                s.changes().stream().map(c -> c.at()))
+                .flatMap(x -> x).filter(Objects::nonNull).max(Instant::compareTo).orElse(Instant.EPOCH);
     }
 
     private Map<String, String> placement() {
@@ -219,12 +268,26 @@ public final class Node implements AutoCloseable {
         return engine;
     }
 
+    /** For tests: the replicated state, the embedded simulator (null when none) and this node's clock. */
+    StateStore store() {
+        return store;
+    }
+
+    SimDataCenter sim() {
+        return sim;
+    }
+
+    Instant now() {
+        return scheduler.now();
+    }
+
     @Override
     public void close() {
         if (events != null) events.close();
         api.stop();
         if (sim != null) sim.stop();
         engine.leadershipLost();
+        clockMark.write(scheduler.now());
         scheduler.close();
         steps.shutdownNow();
         store.close();

@@ -22,6 +22,11 @@ public final class LocalStateStore implements StateStore {
         return machine.read(reader);
     }
 
+    /** In memory, always leader: everything submitted is applied. */
+    @Override
+    public void awaitCaughtUp(java.time.Duration timeout) {
+    }
+
     @Override
     public boolean isLeader() {
         return true;

@@ -20,6 +20,14 @@ public interface StateStore extends AutoCloseable {
 
     boolean isLeader();
 
+    /**
+     * Returns once this node has applied every entry committed before the call (a read barrier: Raft commits one
+     * entry that changes no state, and this waits until it is applied here). Nothing may decide, adopt or write on
+     * the state before this returned once (invariant 7). Throws {@link StateException} when it could not in
+     * {@code timeout} (no leader, no quorum, a long replay): the caller waits again, it never carries on.
+     */
+    void awaitCaughtUp(java.time.Duration timeout);
+
     /** The current Raft term: a fencing token that grows with every leader change. */
     long term();
 

@@ -199,6 +199,11 @@ final class ControlPlaneCluster implements AutoCloseable {
         }
 
         @Override
+        public void awaitCaughtUp(java.time.Duration timeout) {
+            inner.awaitCaughtUp(timeout);
+        }
+
+        @Override
         public io.understudy.state.ClusterStatus status() {
             return inner.status();
         }

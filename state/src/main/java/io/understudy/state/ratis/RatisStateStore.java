@@ -160,6 +160,33 @@ public final class RatisStateStore implements StateStore {
         return result;
     }
 
+    @Override
+    public void awaitCaughtUp(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String what = "the catch-up barrier";
+        if (closed) throw new StateException(what + " refused: the state store of " + settings.nodeId() + " is closed", null);
+        RaftClientReply reply;
+        try {
+            reply = client.send(UnderstudyStateMachine.NO_OP, timeout);
+        } catch (TimeoutException e) {
+            throw new StateException(settings.nodeId() + " has applied the log up to index " + ratisMachine.appliedIndex()
+                    + " but could not learn where the committed log ends in " + Durations.format(timeout)
+                    + " (no leader yet, no quorum, or the log is still being replayed)", e);
+        } catch (ExecutionException e) {
+            throw failure(what, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateException(what + " interrupted", e);
+        }
+        if (!reply.isSuccess()) throw failure(what, reply.getException());
+        awaitAppliedHere(what, reply.getLogIndex(), deadline);
+    }
+
+    /** For logs: the index of the newest entry this node has applied. */
+    public long appliedIndex() {
+        return ratisMachine.appliedIndex();
+    }
+
     /** The leader answers after applying; a follower's own copy may lag a little, and readers here must see it. */
     private void awaitAppliedHere(String what, long index, long deadline) {
         try {

@@ -96,6 +96,7 @@ final class UnderstudyStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         TermIndex at = TermIndex.valueOf(entry);
+        ApplyGate.before(at.getIndex());
         if (isNoOp(entry)) {
             synchronized (applyLock) {
                 updateLastAppliedTermIndex(at);
