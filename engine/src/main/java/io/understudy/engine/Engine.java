@@ -45,8 +45,9 @@ public final class Engine implements StateStore.LeadershipListener {
         this.detector = new Detector(store, drivers, scheduler, settings, decisions, listener);
         this.jobs = new JobEngine(store, drivers, scheduler, settings, stepExecutor, decisions, listener);
         jobs.silence(detector::silence);
-        this.events = new EventHandler(store, scheduler, decisions);
-        this.fallback = new FallbackWatcher(store, scheduler, decisions);
+        AutomaticJobs automatic = new AutomaticJobs(store, scheduler, decisions);
+        this.events = new EventHandler(store, scheduler, decisions, automatic);
+        this.fallback = new FallbackWatcher(store, scheduler, decisions, automatic);
         this.capacity = new CapacityWatcher(store, scheduler);
         this.spares = new SpareWatcher(store, drivers, scheduler, stepExecutor, decisions);
         this.operations = new Operations(store, scheduler);

@@ -23,7 +23,7 @@ import java.util.Optional;
  * act on; and it acts once per failure — a failed job is not retried on its own.
  */
 public final class EventHandler {
-    public static final String BY = "automatic event handling";
+    public static final String BY = io.understudy.state.JobBudget.EVENT_HANDLING;
 
     /** The situations a failed server can be in, and the table's answer for each. */
     public enum Situation {
@@ -33,11 +33,13 @@ public final class EventHandler {
     private final StateStore store;
     private final Scheduler scheduler;
     private final Decisions decisions;
+    private final AutomaticJobs automatic;
 
-    public EventHandler(StateStore store, Scheduler scheduler, Decisions decisions) {
+    EventHandler(StateStore store, Scheduler scheduler, Decisions decisions, AutomaticJobs automatic) {
         this.store = store;
         this.scheduler = scheduler;
         this.decisions = decisions;
+        this.automatic = automatic;
     }
 
     public void tick() {
@@ -84,6 +86,7 @@ public final class EventHandler {
             case ALERT_ONLY -> alarm(AlarmType.SERVER_FAILED, r.id(), what + "; alert-only group: waiting for an operator"
                     + " (understudy failover --server " + r.id() + ")");
             case AUTO_FAILOVER -> {
+                if (!automatic.mayStart(profile, JobType.FAILOVER)) return;
                 Result res = store.submit(new CreateJob(JobType.FAILOVER, profile, r.id(), BY, r.reason(), scheduler.now()));
                 if (res.ok()) {
                     alarm(AlarmType.SERVER_FAILED, r.id(), what + "; failover job " + res.job() + " started for " + profile);

@@ -19,19 +19,22 @@ import java.util.Objects;
 
 /** Automatic fallback: starts a fallback job when the policy says so, and holds a flapping profile with an alarm. */
 public final class FallbackWatcher {
-    public static final String BY = "fallback policy";
+    public static final String BY = io.understudy.state.JobBudget.FALLBACK_POLICY;
 
     private final StateStore store;
     private final Scheduler scheduler;
     private final Decisions decisions;
+    private final AutomaticJobs automatic;
 
-    public FallbackWatcher(StateStore store, Scheduler scheduler, Decisions decisions) {
+    FallbackWatcher(StateStore store, Scheduler scheduler, Decisions decisions, AutomaticJobs automatic) {
         this.store = store;
         this.scheduler = scheduler;
         this.decisions = decisions;
+        this.automatic = automatic;
     }
 
     public void tick() {
+        automatic.tick();
         List<ProfileRecord> profiles = store.read(s -> List.copyOf(s.profiles()));
         for (ProfileRecord p : profiles) {
             ProfileSpec spec = store.read(s -> s.index().profile(p.id()).orElse(null));
@@ -50,6 +53,8 @@ public final class FallbackWatcher {
                     home.state() == ServerState.RUNNING ? home.since() : null, p.fallbacks(), scheduler.now());
             switch (d.verdict()) {
                 case FALL_BACK -> {
+                    // Maintenance, back-off after a failed fallback, the cap: said once, then silence.
+                    if (!automatic.mayStart(p.id(), JobType.FALLBACK)) continue;
                     Result r = store.submit(new CreateJob(JobType.FALLBACK, p.id(), p.server(), BY, d.reason(), scheduler.now()));
                     decisions.record(p.id(), r.ok() ? "fallback job " + r.job() + " started: " + d.reason() : "no fallback: " + r.message());
                 }

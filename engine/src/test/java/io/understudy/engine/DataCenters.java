@@ -98,6 +98,12 @@ final class DataCenters {
             return this;
         }
 
+        /** Automatic jobs back off {@code backoff} (doubling) after a failure, at most {@code limit} failures per window. */
+        Policy retries(Duration backoff, int limit, Duration window) {
+            p = p.withRetries(backoff, limit, window);
+            return this;
+        }
+
         GroupPolicy build() {
             return p;
         }

@@ -22,7 +22,9 @@ public enum AlarmType {
     /** Foreign equipment answers for a profile's alias address: the workload was not started. */
     @JsonProperty("address-conflict") ADDRESS_CONFLICT,
     /** Two servers of a group held a profile's alias at once; one side was told to give it up. */
-    @JsonProperty("split-brain") SPLIT_BRAIN;
+    @JsonProperty("split-brain") SPLIT_BRAIN,
+    /** Automatic jobs of a profile failed {@code retryLimit} times within {@code retryWindow}: no more are started. */
+    @JsonProperty("automatic-jobs-held") AUTOMATIC_JOBS_HELD;
 
     public String wire() {
         return name().toLowerCase().replace('_', '-');

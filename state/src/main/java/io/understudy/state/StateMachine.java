@@ -33,8 +33,12 @@ import java.util.function.Function;
  * the engine on the leader believes.
  */
 public final class StateMachine {
-    /** Finished jobs and cleared alarms kept for history; older ones are dropped deterministically. */
+    /**
+     * Finished jobs and cleared alarms kept for history; older ones are dropped deterministically. A running job, and
+     * a job an open alarm names ("job N" in its text), is never dropped.
+     */
     static final int HISTORY = 1000;
+    private static final java.util.regex.Pattern JOB_NAMED = java.util.regex.Pattern.compile("\\bjob (\\d+)\\b");
     static final int FALLBACK_HISTORY = 20;
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -159,6 +163,11 @@ public final class StateMachine {
         if (p == null || spec == null) return Result.refused("unknown profile '" + c.profile() + "'");
         if (p.activeJob() != null) return Result.refused("profile " + p.id() + " already has job " + p.activeJob() + " running");
         if (p.lockedTo() != null) return Result.refused("profile " + p.id() + " is locked to " + p.lockedTo() + "; unlock it first");
+        if (JobBudget.automatic(c.startedBy())) {
+            // Invariant 6 on every replica, whatever the leader's engine believes: automatic jobs back off and stop.
+            JobBudget.Verdict budget = JobBudget.check(state, p.id(), c.type(), c.at());
+            if (!budget.allowed()) return Result.refused("no automatic " + c.type().wire() + " for " + p.id() + ": " + budget.reason());
+        }
         String target = null;
         switch (c.type()) {
             case FAILOVER -> {
@@ -345,10 +354,15 @@ public final class StateMachine {
 
     /** Drops the oldest finished jobs and cleared alarms past {@link #HISTORY}; deterministic on every replica. */
     private void prune() {
-        while (state.jobs.size() > HISTORY) {
-            Long oldest = state.jobs.values().stream().filter(j -> !j.active()).map(Job::id).findFirst().orElse(null);
-            if (oldest == null) break;
-            state.jobs.remove(oldest);
+        if (state.jobs.size() > HISTORY) {
+            java.util.Set<Long> named = new java.util.HashSet<>();
+            state.alarms.values().stream().filter(Alarm::open).forEach(a -> {
+                var m = JOB_NAMED.matcher(a.text());
+                while (m.find()) named.add(Long.parseLong(m.group(1)));
+            });
+            List<Long> droppable = state.jobs.values().stream().filter(j -> !j.active() && !named.contains(j.id()))
+                    .map(Job::id).limit(state.jobs.size() - HISTORY).toList();
+            droppable.forEach(state.jobs::remove);
         }
         while (state.alarms.size() > HISTORY) {
             Long oldest = state.alarms.values().stream().filter(a -> !a.open()).map(Alarm::id).findFirst().orElse(null);

@@ -130,4 +130,31 @@ class StateMachineGuardsTest {
         List<Change> changes = m.read(s -> s.changes());
         assertThat(changes.get(changes.size() - 1).by()).isEqualTo("admin token 'ops'");
     }
+
+    /** Found in a flood of failing jobs: the newest 1,000 jobs only were kept, and the one an open alarm named went. */
+    @Test
+    void jobFloodPrunesTheJobAnOpenAlarmNames() {
+        long first = failoverJob();
+        apply(new StartStep(first, 0, T0));
+        apply(new FinishStep(first, 0, Step.Status.FAILED, "fence failed", T0));
+        apply(new io.understudy.state.command.RaiseAlarm(AlarmType.FENCE_FAILED, "s1", "failover job " + first + " failed at fence", T0));
+        for (int i = 0; i < StateMachine.HISTORY + 10; i++) {
+            Result r = apply(new CreateJob(JobType.FAILOVER, "web", "s1", "operator", "again", T0.plusSeconds(i)));
+            assertThat(r.ok()).as(r.message()).isTrue();
+            apply(new StartStep(r.job(), 0, T0.plusSeconds(i)));
+            apply(new FinishStep(r.job(), 0, Step.Status.FAILED, "no", T0.plusSeconds(i)));
+        }
+        int kept = m.read(s -> s.jobs().size());
+        Job named = m.read(s -> s.job(first));
+        assertThat(kept).isLessThanOrEqualTo(StateMachine.HISTORY);
+        assertThat(named).as("the job the open alarm names").isNotNull();
+    }
+
+    @Test
+    void automaticJobRefusedWhileGroupInMaintenance() {
+        apply(new io.understudy.state.command.SetMaintenance("g1", true, "test", T0));
+        Result r = apply(new CreateJob(JobType.FAILOVER, "web", "s1", JobBudget.EVENT_HANDLING, "why", T0));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.message()).contains("maintenance");
+    }
 }

@@ -140,6 +140,9 @@ public final class ConfigValidator {
         if (p.failureTimeout().compareTo(p.heartbeatInterval()) <= 0) errors.add(new ConfigError(at + ".failureTimeout", "expected longer than heartbeatInterval (" + p.heartbeatInterval() + ")"));
         if (p.anticipatedFailures() < 0) errors.add(new ConfigError(at + ".anticipatedFailures", "expected 0 or more"));
         if (p.fallbackLimit() < 1) errors.add(new ConfigError(at + ".fallbackLimit", "expected 1 or more"));
+        if (p.retryLimit() < 1) errors.add(new ConfigError(at + ".retryLimit", "expected 1 or more"));
+        if (p.retryBackoff().isNegative() || p.retryBackoff().isZero()) errors.add(new ConfigError(at + ".retryBackoff", "expected a positive duration"));
+        if (p.retryWindow().compareTo(p.retryBackoff()) <= 0) errors.add(new ConfigError(at + ".retryWindow", "expected longer than retryBackoff (" + p.retryBackoff() + ")"));
         if (p.verifyRechecks() < 0) errors.add(new ConfigError(at + ".verifyRechecks", "expected 0 or more"));
         if ((p.backupInterval().isNegative() || p.backupInterval().isZero())) errors.add(new ConfigError(at + ".backupInterval", "expected a positive duration"));
         if ((p.syncInterval().isNegative() || p.syncInterval().isZero())) errors.add(new ConfigError(at + ".syncInterval", "expected a positive duration"));

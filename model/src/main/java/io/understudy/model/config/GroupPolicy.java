@@ -17,6 +17,11 @@ import java.time.Duration;
  * @param fenceWithoutBmc when the BMC cannot fence a server, treat it as fenced once it has been silent for twice
  *                        {@code selfFenceTimeout} (it has surely fenced itself); off by default: the BMC fence stays
  * @param splitBrainYield which side drops the alias when two servers of the group hold it
+ * @param retryBackoff after an automatic job (failover or fallback) of a profile fails, the next automatic one of
+ *                     that kind waits this long, doubled after each further failure
+ * @param retryLimit automatic jobs of one kind that may fail for a profile within {@code retryWindow}; then no more
+ *                   are started (an {@code automatic-jobs-held} alarm) until an operator acts or the window passes
+ * @param retryWindow how long a failed automatic job counts against {@code retryLimit}
  */
 public record GroupPolicy(
         ProtectionLevel protection,
@@ -37,10 +42,24 @@ public record GroupPolicy(
         Duration syncInterval,
         Duration selfFenceTimeout,
         Boolean fenceWithoutBmc,
-        SplitBrainYield splitBrainYield) {
+        SplitBrainYield splitBrainYield,
+        Duration retryBackoff,
+        Integer retryLimit,
+        Duration retryWindow) {
 
     public static final GroupPolicy DEFAULTS = new GroupPolicy(null, null, null, null, null, null, null,
             null, null, null, null, null, null, null);
+
+    public GroupPolicy(ProtectionLevel protection, EventHandling eventHandling, Duration heartbeatInterval,
+                       Duration failureTimeout, Integer anticipatedFailures, Boolean preempt, Boolean serializeJobs,
+                       Duration fenceTimeout, Duration bootTimeout, Duration verifyTimeout, Integer verifyRechecks,
+                       Duration fallbackHoldDown, Integer fallbackLimit, Duration fallbackWindow, Duration backupInterval,
+                       Duration syncInterval, Duration selfFenceTimeout, Boolean fenceWithoutBmc,
+                       SplitBrainYield splitBrainYield) {
+        this(protection, eventHandling, heartbeatInterval, failureTimeout, anticipatedFailures, preempt, serializeJobs,
+                fenceTimeout, bootTimeout, verifyTimeout, verifyRechecks, fallbackHoldDown, fallbackLimit, fallbackWindow,
+                backupInterval, syncInterval, selfFenceTimeout, fenceWithoutBmc, splitBrainYield, null, null, null);
+    }
 
     /** Which side of a split brain gives the alias up; the other keeps serving. */
     public enum SplitBrainYield {
@@ -55,7 +74,15 @@ public record GroupPolicy(
                        Duration fallbackHoldDown, Integer fallbackLimit, Duration fallbackWindow) {
         this(protection, eventHandling, heartbeatInterval, failureTimeout, anticipatedFailures, preempt, serializeJobs,
                 fenceTimeout, bootTimeout, verifyTimeout, verifyRechecks, fallbackHoldDown, fallbackLimit, fallbackWindow,
-                null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
+    }
+
+    /** The same policy with the automatic jobs' back-off and cap set (null keeps the default). */
+    public GroupPolicy withRetries(Duration backoff, Integer limit, Duration window) {
+        return new GroupPolicy(protection, eventHandling, heartbeatInterval, failureTimeout, anticipatedFailures, preempt,
+                serializeJobs, fenceTimeout, bootTimeout, verifyTimeout, verifyRechecks, fallbackHoldDown, fallbackLimit,
+                fallbackWindow, backupInterval, syncInterval, selfFenceTimeout, fenceWithoutBmc, splitBrainYield, backoff,
+                limit, window);
     }
 
     /** How long a silent server must have been silent before it has surely fenced itself. */
@@ -82,5 +109,8 @@ public record GroupPolicy(
         if (syncInterval == null) syncInterval = Duration.ofHours(24);
         if (fenceWithoutBmc == null) fenceWithoutBmc = false;
         if (splitBrainYield == null) splitBrainYield = SplitBrainYield.REGULAR;
+        if (retryBackoff == null) retryBackoff = Duration.ofSeconds(30);
+        if (retryLimit == null) retryLimit = 3;
+        if (retryWindow == null) retryWindow = Duration.ofHours(1);
     }
 }
