@@ -2,13 +2,16 @@ package io.understudy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.understudy.drivers.Drivers;
 import io.understudy.sim.AwkwardBmc;
 import io.understudy.sim.DemoDataCenter;
 import io.understudy.sim.Fault;
 import io.understudy.sim.SimTimings;
 import io.understudy.state.Job;
+import io.understudy.state.LocalStateStore;
 import io.understudy.state.Step;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +63,30 @@ class SlowBmcTest {
         assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.SUCCEEDED);
         assertThat(bmcs.orders("dl-2") - before).as("power orders to the slow BMC").isEqualTo(2);
         assertThat(step(job, "fence").message()).contains("and 2 orders");
+    }
+
+    @Test
+    void fenceResumedByANewLeader_ordersOnceOnItsFirstRun_thenWaits() {
+        // What a leader remembers of its orders is not replicated: the new one orders once (idempotent) and paces itself.
+        SimFixture f = fixture();
+        bmcs.mode(AwkwardBmc.Mode.RESTARTS, Duration.ofSeconds(3));
+        int before = bmcs.orders("dl-2");
+        f.fail("dl-2", Fault.CRASH);
+        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && step(f.onlyJob(), "fence").status() == Step.Status.RUNNING, Duration.ofMinutes(1))).isTrue();
+        long id = f.onlyJob().id();
+        f.engine.leadershipLost();
+        f.run(Duration.ofSeconds(1));
+
+        LocalStateStore restarted = new LocalStateStore();
+        f.store.log().forEach(restarted::submit);
+        Engine engine = new Engine(restarted, new Drivers(Map.of("sim", bmcs), f.sim, f.sim), f.clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
+        f.sim.addListener(engine.detector());
+        restarted.announceLeadership();
+        f.clock.advanceUntil(() -> !restarted.read(s -> s.job(id).active()), Duration.ofMillis(100), Duration.ofMinutes(2));
+
+        Job job = restarted.read(s -> s.job(id));
+        assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.SUCCEEDED);
+        assertThat(bmcs.orders("dl-2") - before).as("one order from each leader").isEqualTo(2);
     }
 
     @Test
