@@ -5,6 +5,7 @@ import io.understudy.drivers.PowerDriver;
 import io.understudy.drivers.PowerReading;
 import io.understudy.model.config.ServerSpec;
 import io.understudy.state.AlarmType;
+import java.time.Duration;
 
 /**
  * The one way understudy takes a server down: order a hard power-off through the BMC and read the power state back
@@ -50,7 +51,7 @@ final class PowerOff {
             }
             String doing = a == PowerOrders.Attempt.BUSY
                     ? "the BMC of " + server + " is busy with an earlier action; asking again in "
-                        + java.time.Duration.between(c.now(), PowerOrders.next(c)).toSeconds() + " s (" + purpose + ")"
+                        + Duration.between(c.now(), PowerOrders.next(c)).toSeconds() + " s (" + purpose + ")"
                     : "hard power off of " + server + " ordered (" + purpose + "); waiting for the BMC to read off";
             return Outcome.waitUntil(c.nextPoll(), doing);
         } catch (DriverException e) {
