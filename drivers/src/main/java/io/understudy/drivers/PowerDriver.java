@@ -19,7 +19,12 @@ package io.understudy.drivers;
  *   <li><b>Errors</b> are {@link DriverException}s whose kind tells apart a BMC that does not answer
  *       ({@code UNREACHABLE}), refused credentials or an untrusted certificate ({@code AUTH}), a call that ran out
  *       of time ({@code TIMEOUT}), an order the BMC refused ({@code REFUSED}) and any other error
- *       ({@code FAILED}). understudy never puts credentials in messages, logs or command lines.</li>
+ *       ({@code FAILED}). A BMC busy with an earlier action ("operation in progress", "node busy") is
+ *       {@code BUSY}: the order was not taken, and the caller asks again later, not at once. understudy never
+ *       puts credentials in messages, logs or command lines.</li>
+ *   <li><b>One order per call.</b> A driver never repeats an order itself within a call (only a try that got no
+ *       answer): many BMCs restart a power action on each new order, so a repeated order can keep a server from
+ *       ever reaching the state asked for. Pacing orders is the caller's job.</li>
  * </ul>
  */
 public interface PowerDriver {

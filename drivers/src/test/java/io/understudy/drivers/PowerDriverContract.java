@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The {@link PowerDriver} contract, run against every implementation: the simulator, Redfish (against the
  * simulator's Redfish service over pinned HTTPS), IPMI (against ipmi_sim) and fence agents (fence_ipmilan against
- * ipmi_sim). Each starts with the server powered on.
+ * ipmi_sim). Each starts with the server powered on. Real BMCs are awkward, and the suite makes its BMC so where
+ * the peer allows: power actions that take seconds and start over on each new order, and a BMC that answers
+ * "operation in progress" while one runs.
  */
 public abstract class PowerDriverContract {
     /** The driver under test, for a reachable BMC with the right credentials. */
@@ -32,6 +34,27 @@ public abstract class PowerDriverContract {
 
     /** Lets the BMC's time pass: a driven clock advances, a real peer is given 100 ms. */
     protected abstract void letTimePass() throws Exception;
+
+    /** From now on each power action takes {@code time} and a new order starts it over; skips where the peer cannot. */
+    protected void makeSlow(Duration time) throws Exception {
+        Assumptions.abort("this BMC peer cannot be made slow");
+    }
+
+    /** From now on each power action takes {@code time} and an order meanwhile is answered busy; skips where the peer cannot. */
+    protected void makeBusy(Duration time) throws Exception {
+        Assumptions.abort("this BMC peer cannot answer busy");
+    }
+
+    /** Power orders that reached the BMC so far (taken or answered busy). */
+    protected int orders() throws Exception {
+        Assumptions.abort("this BMC peer does not count orders");
+        return -1;
+    }
+
+    /** How long a slow BMC's power action takes here: well within the 60 passes of time a test waits for power. */
+    protected Duration slowAction() {
+        return Duration.ofSeconds(3);
+    }
 
     /** How long an unreachable BMC may take to be reported as such. */
     protected Duration unreachableWithin() {
@@ -120,6 +143,57 @@ public abstract class PowerDriverContract {
             assertThat(d.read(server(), ctx()).power()).as("reading %d after an order the BMC ignored", i).isEqualTo(PowerReading.Power.ON);
             letTimePass();
         }
+    }
+
+    @Test
+    void powerOff_slowBmc_isOneOrder_andReadsOffOnceTheActionLands() throws Exception {
+        PowerDriver d = driver();
+        makeSlow(slowAction());
+        int before = orders();
+        d.powerOff(server(), ctx());
+        // A driver that ordered again within the call would start a slow BMC's action over.
+        assertThat(orders() - before).as("orders for one power-off call").isEqualTo(1);
+        awaitPower(d, PowerReading.Power.OFF);
+        assertThat(orders() - before).as("orders once off").isEqualTo(1);
+    }
+
+    @Test
+    void powerOn_slowBmc_isOneOrder_andReadsOnOnceTheActionLands() throws Exception {
+        PowerDriver d = driver();
+        d.powerOff(server(), ctx());
+        awaitPower(d, PowerReading.Power.OFF);
+        makeSlow(slowAction());
+        int before = orders();
+        d.powerOn(server(), ctx());
+        assertThat(orders() - before).as("orders for one power-on call").isEqualTo(1);
+        awaitPower(d, PowerReading.Power.ON);
+        assertThat(orders() - before).as("orders once on").isEqualTo(1);
+    }
+
+    @Test
+    void powerOff_busyBmc_isBusy_neverRefused() throws Exception {
+        PowerDriver d = driver();
+        makeBusy(slowAction());
+        d.powerOff(server(), ctx());
+        // A second order while the first runs: "operation in progress" is a reason to wait, not to give up.
+        DriverException e = catchThrowableOfType(DriverException.class, () -> d.powerOff(server(), ctx()));
+        if (e != null) {
+            assertThat(e.kind()).as(e.getMessage()).isEqualTo(DriverException.Kind.BUSY);
+            assertNoPassword(e);
+        }
+        awaitPower(d, PowerReading.Power.OFF);
+    }
+
+    @Test
+    void powerOn_busyBmc_isBusy_neverRefused() throws Exception {
+        PowerDriver d = driver();
+        d.powerOff(server(), ctx());
+        awaitPower(d, PowerReading.Power.OFF);
+        makeBusy(slowAction());
+        d.powerOn(server(), ctx());
+        DriverException e = catchThrowableOfType(DriverException.class, () -> d.powerOn(server(), ctx()));
+        if (e != null) assertThat(e.kind()).as(e.getMessage()).isEqualTo(DriverException.Kind.BUSY);
+        awaitPower(d, PowerReading.Power.ON);
     }
 
     @Test

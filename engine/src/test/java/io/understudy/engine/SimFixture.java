@@ -1,6 +1,7 @@
 package io.understudy.engine;
 
 import io.understudy.drivers.Drivers;
+import io.understudy.drivers.PowerDriver;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.sim.DemoDataCenter;
 import io.understudy.sim.Fault;
@@ -32,9 +33,14 @@ final class SimFixture {
     }
 
     SimFixture(DataCenterConfig config, SimTimings timings) {
+        this(config, timings, (sim, clock) -> sim);
+    }
+
+    /** With the BMCs {@code bmcs} makes of the simulator's (slow ones, busy ones) in front of every server. */
+    SimFixture(DataCenterConfig config, SimTimings timings, java.util.function.BiFunction<SimDataCenter, DrivenScheduler, PowerDriver> bmcs) {
         this.config = config;
         sim = new SimDataCenter(config, clock, timings);
-        engine = new Engine(store, new Drivers(Map.of("sim", sim), sim, sim, sim), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
+        engine = new Engine(store, new Drivers(Map.of("sim", bmcs.apply(sim, clock)), sim, sim, sim), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
         sim.addListener(engine.detector());
         var r = store.submit(new ApplyConfig(config, "test", clock.now()));
         if (!r.ok()) throw new IllegalStateException(r.message());

@@ -6,20 +6,38 @@ import io.understudy.testkit.DrivenScheduler;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 
-/** The power-driver contract for the simulator's own BMCs, on a driven clock. */
+/** The power-driver contract for the simulator's own BMCs (prompt, slow or busy as a test asks), on a driven clock. */
 class SimPowerDriverContractTest extends PowerDriverContract {
     DrivenScheduler clock;
     SimDataCenter sim;
+    AwkwardBmc bmcs;
 
     @BeforeEach
     void build() {
         clock = new DrivenScheduler();
         sim = new SimDataCenter(TinyDataCenter.build(), clock, SimTimings.FAST);
+        bmcs = new AwkwardBmc(sim, clock);
+    }
+
+    /** The simulator's BMCs, prompt unless a test makes them awkward. */
+    @Override
+    protected PowerDriver driver() {
+        return bmcs;
     }
 
     @Override
-    protected PowerDriver driver() {
-        return sim;
+    protected void makeSlow(Duration time) {
+        bmcs.mode(AwkwardBmc.Mode.RESTARTS, time);
+    }
+
+    @Override
+    protected void makeBusy(Duration time) {
+        bmcs.mode(AwkwardBmc.Mode.BUSY, time);
+    }
+
+    @Override
+    protected int orders() {
+        return bmcs.orders(server());
     }
 
     @Override
@@ -30,7 +48,7 @@ class SimPowerDriverContractTest extends PowerDriverContract {
     @Override
     protected PowerDriver unreachable() {
         sim.inject("srv-1", Fault.BMC_DOWN);
-        return sim;
+        return bmcs;
     }
 
     @Override

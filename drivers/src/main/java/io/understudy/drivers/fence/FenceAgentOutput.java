@@ -23,6 +23,10 @@ final class FenceAgentOutput {
             "Unable to connect/login", "Connection refused", "No route to host", "Network is unreachable",
             "Connection lost", "Name or service not known", "Failed to connect", "Max retries exceeded");
 
+    /** A device busy with an earlier action, in the words of ipmitool (through fence_ipmilan) and of BMCs. */
+    private static final List<String> BUSY = List.of("Node busy", "BMC initialization in progress",
+            "Cannot execute duplicated request", "operation in progress", "Operation in progress", "409 Conflict");
+
     static PowerReading status(String agent, String server, int exit, String stdout, String text) throws DriverException {
         String said = stdout.toUpperCase(Locale.ROOT);
         if (exit == 2) {
@@ -38,6 +42,7 @@ final class FenceAgentOutput {
         String msg = agent + " action=" + action + " failed: " + why;
         for (String a : AUTH) if (text.contains(a)) return new DriverException(Kind.AUTH, agent + " could not log in: " + why);
         for (String u : UNREACHABLE) if (text.contains(u)) return new DriverException(Kind.UNREACHABLE, agent + " got no answer from its device: " + why);
+        for (String b : BUSY) if (text.contains(b)) return new DriverException(Kind.BUSY, agent + ": its device is busy with an earlier action: " + why);
         return new DriverException(Kind.FAILED, msg);
     }
 
@@ -49,7 +54,10 @@ final class FenceAgentOutput {
         String error = null;
         for (String raw : text.split("\n")) {
             String l = raw.replaceFirst("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d+ ", "").replaceFirst("^>\\s*", "").trim();
-            if (l.contains("HMAC is invalid") || l.contains("unauthorized name") || l.contains("Get Auth Capabilities error")) return l;
+            if (l.contains("HMAC is invalid") || l.contains("unauthorized name") || l.contains("Get Auth Capabilities error")
+                    || l.contains("Node busy")) {
+                return l.replaceFirst("^(DEBUG|INFO): \\d* ?", "");
+            }
             if (error == null && l.startsWith("ERROR:")) error = l.substring(6).trim();
         }
         if (error != null) return error;

@@ -51,14 +51,17 @@ public final class IpmiDriver implements PowerDriver {
         control(server, "on", ctx);
     }
 
-    /** {@code chassis power on|off|cycle|soft}; an order the BMC rejects but whose result is already there succeeds. */
+    /**
+     * {@code chassis power on|off|cycle|soft}, ordered once (a busy BMC is not asked again here); an order the BMC
+     * rejects or is too busy for, but whose result is already there, succeeds.
+     */
     public void control(String server, String action, CallContext ctx) throws DriverException {
         if (!List.of("on", "off", "cycle", "soft").contains(action)) throw new IllegalArgumentException(action);
         try {
             String out = ipmitool(List.of("chassis", "power", action));
             if (!out.toLowerCase().contains("chassis power control")) throw new DriverException(Kind.FAILED, "unexpected answer to power " + action + ": " + firstLine(out));
         } catch (DriverException e) {
-            if (e.kind() != Kind.FAILED || !(action.equals("on") || action.equals("off"))) throw e;
+            if (e.kind() != Kind.FAILED && e.kind() != Kind.BUSY || !(action.equals("on") || action.equals("off"))) throw e;
             PowerReading r = read(server, ctx);
             if (!r.power().name().equalsIgnoreCase(action)) throw e;
         }

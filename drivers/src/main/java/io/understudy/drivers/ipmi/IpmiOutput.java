@@ -30,6 +30,9 @@ final class IpmiOutput {
                 "System Power " + power + (faults.isEmpty() ? "" : "; " + String.join(", ", faults)));
     }
 
+    /** How ipmitool names the completion codes of a BMC that cannot take the command now. */
+    private static final List<String> BUSY = List.of("Node busy", "BMC initialization in progress", "Cannot execute duplicated request");
+
     /** The kind of failure ipmitool reports (with {@code -v}): refused credentials, no answer, or another error. */
     static DriverException error(String output, Endpoint at, int cipher) {
         String o = output;
@@ -43,6 +46,10 @@ final class IpmiOutput {
         if (o.contains("Get Auth Capabilities error") || o.contains("Get Channel Authentication Capabilities")
                 || o.contains("No response")) {
             return new DriverException(Kind.UNREACHABLE, "no answer from BMC " + at + " (IPMI lanplus)");
+        }
+        // Completion codes of a BMC busy with something else (0xC0, 0xD2, 0xCF): ask again later, not at once.
+        for (String busy : BUSY) {
+            if (o.contains(busy)) return new DriverException(Kind.BUSY, "BMC " + at + " is busy: " + reason(o));
         }
         if (o.contains("Unable to establish")) return new DriverException(Kind.UNREACHABLE, "no IPMI session with BMC " + at + " (" + reason(o) + ")");
         return new DriverException(Kind.FAILED, "BMC " + at + ": " + reason(o));

@@ -32,8 +32,8 @@ final class RedfishClient {
     /** understudy's fencing token; real BMCs ignore the header, the simulator's Redfish service honours it. */
     static final String TERM_HEADER = "X-Understudy-Term";
 
-    /** A Redfish answer: status, body (missing when empty), the Location and X-Auth-Token headers. */
-    record Reply(int status, JsonNode body, String location, String token) {
+    /** A Redfish answer: status, body (missing when empty), the Location, X-Auth-Token and Retry-After headers. */
+    record Reply(int status, JsonNode body, String location, String token, String retryAfter) {
         boolean ok() {
             return status >= 200 && status < 300;
         }
@@ -162,7 +162,7 @@ final class RedfishClient {
             HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
             JsonNode body = resp.body() == null || resp.body().isBlank() ? MissingNode.getInstance() : parse(resp.body());
             return new Reply(resp.statusCode(), body, resp.headers().firstValue("Location").orElse(null),
-                    resp.headers().firstValue("X-Auth-Token").orElse(null));
+                    resp.headers().firstValue("X-Auth-Token").orElse(null), resp.headers().firstValue("Retry-After").orElse(null));
         } catch (HttpConnectTimeoutException e) {
             throw new DriverException(Kind.UNREACHABLE, "no answer from " + base.getAuthority() + " within " + timeout.toMillis() + " ms (" + what + ")");
         } catch (HttpTimeoutException e) {
@@ -181,14 +181,42 @@ final class RedfishClient {
 
     private DriverException error(Reply r, String what) {
         String msg = message(r.body());
-        Kind kind = r.status() == 503 ? Kind.UNREACHABLE : r.status() == 409 ? Kind.REFUSED : Kind.FAILED;
-        String text = what + " answered HTTP " + r.status() + (msg == null ? "" : ": " + msg);
+        Duration retryAfter = retryAfter(r.retryAfter());
+        Kind kind = busy(r, msg, retryAfter) ? Kind.BUSY : r.status() == 503 ? Kind.UNREACHABLE : r.status() == 409 ? Kind.REFUSED : Kind.FAILED;
+        String text = what + " answered HTTP " + r.status() + (msg == null ? "" : ": " + msg)
+                + (retryAfter == null ? "" : " (retry after " + retryAfter.toSeconds() + " s)");
         try {
             text = credentials.get().redact(text);
         } catch (DriverException ignored) {
             // No credentials, nothing to leak.
         }
-        return new DriverException(kind, text);
+        return new DriverException(kind, text, retryAfter);
+    }
+
+    /**
+     * Whether the BMC said it is busy with an earlier action rather than refusing: 429, a 503 that says when to come
+     * back, or a 409 whose message speaks of an operation in progress (iLO, iDRAC and OpenBMC word it differently).
+     */
+    private static boolean busy(Reply r, String msg, Duration retryAfter) {
+        if (r.status() == 429) return true;
+        if (r.status() == 503) return retryAfter != null;
+        if (r.status() != 409) return false;
+        String id = r.body().path("error").path("@Message.ExtendedInfo").path(0).path("MessageId").asText("")
+                + " " + r.body().path("error").path("code").asText("");
+        String text = (msg == null ? "" : msg).toLowerCase(java.util.Locale.ROOT);
+        return retryAfter != null || id.contains("ResourceInUse") || id.contains("OperationInProgress") || id.contains("ServiceTemporarilyUnavailable")
+                || text.contains("in progress") || text.contains("in use") || text.contains("busy") || text.contains("in transition")
+                || text.contains("try again");
+    }
+
+    /** Retry-After in seconds (an HTTP date is read as "soon": a BMC's clock is not ours to trust). */
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) return null;
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(1);
+        }
     }
 
     DriverException errorOf(Reply r, String what) {

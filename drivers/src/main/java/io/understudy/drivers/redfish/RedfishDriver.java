@@ -60,8 +60,11 @@ public final class RedfishDriver implements PowerDriver {
     }
 
     /**
-     * Orders a reset. ForceOff and On are skipped when the power state is already there (idempotent; many BMCs
-     * refuse a redundant reset), and a refused reset that left the power where it was wanted still succeeds.
+     * Orders a reset, once (never repeated here: many BMCs start a power action over on each new order). ForceOff and
+     * On are skipped when the power state is already there (idempotent; many BMCs refuse a redundant reset), and a
+     * refused reset that left the power where it was wanted still succeeds. A state on its way ("PoweringOff") is
+     * ordered all the same: a graceful shutdown in progress reads so too, and a fence must not wait for it. A BMC
+     * that answers it is busy with an earlier action throws {@code BUSY}.
      */
     public void reset(String server, ResetType type, CallContext ctx) throws DriverException {
         JsonNode sys = client.get(system(ctx), ctx);

@@ -34,6 +34,16 @@ class FenceAgentOutputTest {
     }
 
     @Test
+    void busyBmcIsRetriedNotHopeless_ipmitoolNodeBusyUnderTheAgent_isBusyNamingIt() {
+        DriverException e = FenceAgentOutput.error("fence_ipmilan", "off", """
+                2026-11-22 03:55:18,101 DEBUG: 1 Set Chassis Power Control to Down/Off failed: Node busy
+                2026-11-22 03:55:38,719 ERROR: Failed: Timed out waiting to power OFF
+                """);
+        assertThat(e.kind()).isEqualTo(DriverException.Kind.BUSY);
+        assertThat(e.getMessage()).contains("Node busy");
+    }
+
+    @Test
     void error_timedOutWaitingForOff_isFailed() {
         DriverException e = FenceAgentOutput.error("fence_ipmilan", "off", "ERROR: Failed: Timed out waiting to power OFF\n");
         assertThat(e.kind()).isEqualTo(DriverException.Kind.FAILED);

@@ -24,6 +24,17 @@ class IpmiOutputTest {
     }
 
     @Test
+    void busyBmcIsRetriedNotHopeless_nodeBusyCompletionCode_isBusy() {
+        DriverException e = IpmiOutput.error("Set Chassis Power Control to Down/Off failed: Node busy", AT, 3);
+        assertThat(e.kind()).isEqualTo(DriverException.Kind.BUSY);
+        assertThat(e.getMessage()).contains("Node busy");
+        assertThat(IpmiOutput.error("Get Chassis Power Status failed: BMC initialization in progress", AT, 3).kind())
+                .isEqualTo(DriverException.Kind.BUSY);
+        assertThat(IpmiOutput.error("Set Chassis Power Control to Down/Off failed: Unspecified error", AT, 3).kind())
+                .isEqualTo(DriverException.Kind.FAILED);
+    }
+
+    @Test
     void error_sessionFailures_areToldApart() {
         assertThat(IpmiOutput.error("> RAKP 2 HMAC is invalid\nError: Unable to establish IPMI v2 / RMCP+ session", AT, 3).kind())
                 .isEqualTo(DriverException.Kind.AUTH);

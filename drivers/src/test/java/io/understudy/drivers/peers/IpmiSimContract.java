@@ -3,6 +3,7 @@ package io.understudy.drivers.peers;
 import io.understudy.drivers.PowerDriverContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,23 @@ public abstract class IpmiSimContract extends PowerDriverContract {
     @Override
     protected void makeStuck() throws Exception {
         peer.stuck();
+    }
+
+    /** ipmi_sim answers a failing chassis script "Unspecified error", never busy: only slow can be had from it. */
+    @Override
+    protected void makeSlow(Duration time) throws Exception {
+        peer.slow(time.toMillis() / 1000.0);
+    }
+
+    @Override
+    protected int orders() throws Exception {
+        return peer.orders();
+    }
+
+    /** Real seconds here: long enough to be slow, short enough for a fence agent's 2 s power_timeout to see it land. */
+    @Override
+    protected Duration slowAction() {
+        return Duration.ofSeconds(1);
     }
 
     @Override

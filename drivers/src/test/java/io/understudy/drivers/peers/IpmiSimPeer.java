@@ -18,13 +18,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real IPMI BMC on loopback: Debian's {@code ipmi_sim} serving lanplus on a free UDP port of 127.0.0.1, with a fresh
  * state directory and a stand-in host whose power is a file, switched by a {@code chassis_control} script (so power
- * status, on, off, cycle and soft all work). Touching {@code stuck} makes it accept power orders and do nothing.
+ * status, on, off, cycle and soft all work). Touching {@code stuck} makes it accept power orders and do nothing;
+ * a file {@code slow} holding seconds makes each power action take that long, a new order starting it over (as many
+ * BMCs do). Every power order is counted in {@code orders}.
  * Always closed by its test, which kills ipmi_sim and any script it is running.
  */
 public final class IpmiSimPeer implements AutoCloseable {
     public static final String USER = "admin";
 
-    /** The default stand-in host: power in the file {@code power}, orders ignored while {@code stuck} exists. */
+    /**
+     * The default stand-in host: power in the file {@code power}, orders counted in {@code orders}, ignored while
+     * {@code stuck} exists, and carried out after the seconds in {@code slow} (a new order restarting the wait).
+     */
     public static final String FILE_HOST = """
             #!/bin/sh
             # ipmi_sim calls: SCRIPT MC get NAME... | SCRIPT MC set NAME VALUE...
@@ -35,7 +40,17 @@ public final class IpmiSimPeer implements AutoCloseable {
                    echo $out;;
               set) shift 2
                    while [ $# -gt 1 ]; do
-                     case $1 in power) [ -e "$D/stuck" ] || echo "$2" > "$D/power";; esac
+                     case $1 in power)
+                       echo "$2" >> "$D/orders"
+                       if [ -e "$D/stuck" ]; then :
+                       elif [ -e "$D/slow" ]; then
+                         # A slow BMC: the action lands later, and a new order starts it over.
+                         [ -e "$D/action.pid" ] && kill "$(cat "$D/action.pid")" 2>/dev/null
+                         nohup sh -c "sleep $(cat "$D/slow"); echo $2 > '$D/power'; rm -f '$D/action.pid'" >/dev/null 2>&1 &
+                         echo $! > "$D/action.pid"
+                       else echo "$2" > "$D/power"
+                       fi;;
+                     esac
                      shift 2
                    done;;
             esac
@@ -151,6 +166,17 @@ public final class IpmiSimPeer implements AutoCloseable {
         Files.writeString(dir.resolve("stuck"), "");
     }
 
+    /** From now on each power action takes {@code seconds}, and a new order starts it over. */
+    public void slow(double seconds) throws IOException {
+        Files.writeString(dir.resolve("slow"), String.format(Locale.ROOT, "%.1f", seconds));
+    }
+
+    /** Power orders that reached the stand-in host. */
+    public int orders() throws IOException {
+        Path f = dir.resolve("orders");
+        return Files.exists(f) ? (int) Files.readAllLines(f).stream().filter(l -> !l.isBlank()).count() : 0;
+    }
+
     public boolean powered() throws IOException {
         return Files.readString(dir.resolve("power")).trim().equals("1");
     }
@@ -194,6 +220,13 @@ public final class IpmiSimPeer implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            // A slow action still waiting would write into the directory while the test removes it.
+            Path pid = dir.resolve("action.pid");
+            if (Files.exists(pid)) ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+        } catch (IOException | NumberFormatException ignored) {
+            // nothing waiting
+        }
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroy();
         try {

@@ -23,6 +23,12 @@ final class Activate implements JobStep {
 
     @Override
     public Outcome run(StepContext c) {
+        Outcome o = activate(c);
+        if (o.kind() != Outcome.Kind.WAIT) PowerOrders.forget(c);
+        return o;
+    }
+
+    private static Outcome activate(StepContext c) {
         String id = c.job().target();
         ServerSpec spec = c.server(id);
         ProfileSpec profile = c.profile();
@@ -36,10 +42,17 @@ final class Activate implements JobStep {
             }
             PowerReading power = c.drivers().power(spec).read(id, c.call());
             if (power.power() == PowerReading.Power.OFF) {
-                c.drivers().identity().assign(id, profile, c.call());
-                c.drivers().power(spec).powerOn(id, c.call());
-                c.submit(new ObserveServer(id, ServerState.BOOTING, "powered on by job " + c.job().id() + " with the identity of " + profile.id(), c.now()));
-                return Outcome.waitUntil(c.nextPoll(), "identity set at bay " + spec.location() + "; powering on " + id);
+                // Ordered once, then only after a back-off: a BMC that starts power-on over on each order keeps the
+                // spare off for as long as it is asked every poll.
+                PowerOrders.Attempt a = PowerOrders.order(c, PowerReading.Power.ON, () -> {
+                    c.drivers().identity().assign(id, profile, c.call());
+                    c.drivers().power(spec).powerOn(id, c.call());
+                });
+                if (a == PowerOrders.Attempt.ORDERED) {
+                    c.submit(new ObserveServer(id, ServerState.BOOTING, "powered on by job " + c.job().id() + " with the identity of " + profile.id(), c.now()));
+                }
+                return Outcome.waitUntil(c.nextPoll(), a == PowerOrders.Attempt.BUSY ? "the BMC of " + id + " is busy with an earlier action; asking again later"
+                        : "identity set at bay " + spec.location() + "; powering on " + id);
             }
             boolean holds;
             try {
@@ -53,8 +66,9 @@ final class Activate implements JobStep {
             }
             if (!holds && level == ProtectionLevel.COLD) {
                 // A cold identity is applied at the bay and taken at boot: an up-but-empty target is restarted into it.
-                c.drivers().power(spec).powerOff(id, c.call());
-                c.submit(new ObserveServer(id, ServerState.OFF, "powered off by job " + c.job().id() + " to boot with " + profile.id(), c.now()));
+                if (PowerOrders.order(c, PowerReading.Power.OFF, () -> c.drivers().power(spec).powerOff(id, c.call())) == PowerOrders.Attempt.ORDERED) {
+                    c.submit(new ObserveServer(id, ServerState.OFF, "powered off by job " + c.job().id() + " to boot with " + profile.id(), c.now()));
+                }
                 return Outcome.waitUntil(c.nextPoll(), "powering off " + id + " to boot it with the identity");
             }
             if (!holds) {

@@ -54,6 +54,16 @@ public final class StepContext {
         return drivers;
     }
 
+    /** The leader term this step runs in (the fencing token of its orders). */
+    long term() {
+        return term;
+    }
+
+    /** This node's state store: what a step remembers between polls on this leader is kept per store. */
+    StateStore store() {
+        return store;
+    }
+
     public CallContext call() {
         return new CallContext(term, job.id(), job.steps().get(stepIndex).name());
     }

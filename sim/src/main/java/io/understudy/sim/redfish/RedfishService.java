@@ -12,6 +12,7 @@ import io.understudy.drivers.PowerReading;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.model.config.ServerSpec;
 import io.understudy.model.time.Scheduler;
+import io.understudy.sim.AwkwardBmc;
 import io.understudy.sim.SimDataCenter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whose power and health are the simulator's, so a reset changes the simulated server on the simulator's clock.
  * Sessions (X-Auth-Token) or basic authentication, ComputerSystem.Reset (On, ForceOff, GracefulShutdown,
  * ForceRestart), and an EventService that posts an Alert when a hardware event is injected. Bound to loopback.
+ * Its BMCs can be made as awkward as real ones ({@link #bmcs()}): slow power actions that a new order restarts, or
+ * a 409 "operation in progress" while one runs.
  */
 public final class RedfishService implements AutoCloseable {
     /** understudy's fencing token header (see the Redfish driver); absent, the order counts as term 0. */
@@ -45,6 +48,7 @@ public final class RedfishService implements AutoCloseable {
     private final RedfishSessions sessions;
     private final RedfishSubscriptions events = new RedfishSubscriptions();
     private final RedfishTerms terms = new RedfishTerms();
+    private final AwkwardBmc bmcs;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "sim-redfish");
         t.setDaemon(true);
@@ -59,6 +63,7 @@ public final class RedfishService implements AutoCloseable {
         this.sim = sim;
         this.scheduler = scheduler;
         this.sessions = new RedfishSessions(users);
+        this.bmcs = new AwkwardBmc(sim, scheduler);
         sim.addListener(events);
     }
 
@@ -85,6 +90,11 @@ public final class RedfishService implements AutoCloseable {
     public RedfishService withoutSessions() {
         sessionService = false;
         return this;
+    }
+
+    /** The BMCs' manners with power orders: prompt unless a test makes them slow or busy. */
+    public AwkwardBmc bmcs() {
+        return bmcs;
     }
 
     public int port() {
@@ -205,8 +215,8 @@ public final class RedfishService implements AutoCloseable {
             terms.call(ex.getRequestHeaders().getFirst(TERM_HEADER), id, ctx -> {
                 switch (type) {
                     // The simulated OS has no shutdown of its own: a graceful shutdown powers off like ForceOff.
-                    case "ForceOff", "GracefulShutdown" -> sim.powerOff(id, ctx);
-                    case "On" -> sim.powerOn(id, ctx);
+                    case "ForceOff", "GracefulShutdown" -> bmcs.powerOff(id, ctx);
+                    case "On" -> bmcs.powerOn(id, ctx);
                     default -> restart(id, ctx);
                 }
                 return null;
@@ -267,10 +277,16 @@ public final class RedfishService implements AutoCloseable {
         // A BMC that does not answer is simulated as a service that is unavailable.
         int status = switch (e.kind()) {
             case UNREACHABLE, TIMEOUT -> 503;
-            case REFUSED, CONFLICT -> 409;
+            case REFUSED, CONFLICT, BUSY -> 409;
             case AUTH -> 401;
             case FAILED -> 500;
         };
+        // Busy as real BMCs say it: 409 with ResourceInUse ("in use or in transition") and when to ask again.
+        if (e.kind() == DriverException.Kind.BUSY) {
+            e.retryAfter().ifPresent(d -> ex.getResponseHeaders().set("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
+            reply(ex, status, RedfishResources.error("Base.1.8.ResourceInUse", e.getMessage()));
+            return;
+        }
         reply(ex, status, RedfishResources.error("Base.1.0.GeneralError", e.getMessage()));
     }
 

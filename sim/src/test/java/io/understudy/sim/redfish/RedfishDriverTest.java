@@ -144,6 +144,18 @@ class RedfishDriverTest {
     }
 
     @Test
+    void busyBmcIsRetriedNotHopeless_resetWhileAnActionRuns_isBusyWithRetryAfter() throws Exception {
+        // A 409 "operation in progress" was read as a refusal, which fails a fence at once.
+        peer.service.bmcs().mode(io.understudy.sim.AwkwardBmc.Mode.BUSY, Duration.ofSeconds(3));
+        RedfishDriver d = new RedfishDriver(peer.bmc("srv-1"));
+        d.powerOff("srv-1", ctx);
+        DriverException e = catchThrowableOfType(DriverException.class, () -> d.powerOff("srv-1", ctx));
+        assertThat(e.kind()).as(e.getMessage()).isEqualTo(DriverException.Kind.BUSY);
+        assertThat(e.getMessage()).contains("HTTP 409").contains("operation in progress");
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(3));
+    }
+
+    @Test
     void read_endpointWithoutSystem_discoversTheOnlySystemOrAsksForOne() throws Exception {
         RedfishDriver d = new RedfishDriver(RedfishPeer.bmc("https://127.0.0.1:" + peer.service.port(), peer.passwordFile, cert.sha256(), null));
         DriverException e = catchThrowableOfType(DriverException.class, () -> d.read("srv-1", ctx));

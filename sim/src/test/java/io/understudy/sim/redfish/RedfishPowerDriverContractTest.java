@@ -3,6 +3,7 @@ package io.understudy.sim.redfish;
 import io.understudy.drivers.PowerDriver;
 import io.understudy.drivers.PowerDriverContract;
 import io.understudy.drivers.redfish.RedfishDriver;
+import io.understudy.sim.AwkwardBmc;
 import io.understudy.sim.Fault;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +67,21 @@ class RedfishPowerDriverContractTest extends PowerDriverContract {
     @Override
     protected void makeStuck() {
         peer.sim.inject(server(), Fault.STUCK_POWER);
+    }
+
+    @Override
+    protected void makeSlow(Duration time) {
+        peer.service.bmcs().mode(AwkwardBmc.Mode.RESTARTS, time);
+    }
+
+    @Override
+    protected void makeBusy(Duration time) {
+        peer.service.bmcs().mode(AwkwardBmc.Mode.BUSY, time);
+    }
+
+    @Override
+    protected int orders() {
+        return peer.service.bmcs().orders(server());
     }
 
     @Override
