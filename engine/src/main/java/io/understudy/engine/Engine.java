@@ -42,7 +42,7 @@ public final class Engine implements StateStore.LeadershipListener {
         this.scheduler = scheduler;
         this.settings = settings;
         this.decisions = new Decisions(scheduler, listener);
-        this.detector = new Detector(store, drivers, scheduler, settings, decisions, listener);
+        this.detector = new Detector(store, drivers, scheduler, settings, decisions, listener, stepExecutor);
         this.jobs = new JobEngine(store, drivers, scheduler, settings, stepExecutor, decisions, listener);
         jobs.silence(detector::silence);
         this.events = new EventHandler(store, scheduler, decisions);
