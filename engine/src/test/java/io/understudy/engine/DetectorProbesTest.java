@@ -72,7 +72,7 @@ class DetectorProbesTest {
         assertThat(clock.advanceUntil(() -> crashed.get() != null, Duration.ofMillis(100), Duration.ofSeconds(15))).isTrue();
 
         Duration timeout = config.groupOf("dl-1").orElseThrow().policy().failureTimeout();
-        clock.advanceUntil(() -> store.read(s -> s.server("dl-1").state()) != ServerState.RUNNING, Duration.ofMillis(50), HANG);
+        clock.advanceUntil(() -> store.read(s -> s.server("dl-1").state()) != ServerState.RUNNING, Duration.ofMillis(50), HANG.plusSeconds(10));
         Instant convicted = engine.decisions().about("dl-1").stream().filter(d -> d.text().startsWith("failed:"))
                 .map(Decisions.Decision::at).findFirst().orElseThrow(() -> new AssertionError("dl-1 never convicted"));
         assertThat(Duration.between(crashed.get(), convicted)).as("crash to conviction")
