@@ -1,6 +1,11 @@
 package io.understudy.engine.detect;
 
+import io.understudy.engine.Decisions;
 import io.understudy.engine.EngineSettings;
+import io.understudy.state.AlarmType;
+import io.understudy.state.StateStore;
+import io.understudy.state.command.ClearAlarm;
+import io.understudy.state.command.RaiseAlarm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -9,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The detector's brake, judged over a sliding window: a server counts while it is late with heartbeats and for a
@@ -27,13 +33,20 @@ import java.util.function.Predicate;
  * by its BMC — and only then is the brake's alarm cleared. Used from the engine's tick only.
  */
 final class Brake {
+    private static final String SUBJECT = "detector";
     private final EngineSettings settings;
+    private final StateStore store;
+    private final Decisions decisions;
     /** Until when each server counts: its last late round or its conviction, plus its window. */
     private final Map<String, Instant> countedUntil = new HashMap<>();
     private final Set<String> wave = new LinkedHashSet<>();
+    /** The alarm's text as last raised, so an unchanged brake does not write it again every round. */
+    private String raised;
 
-    Brake(EngineSettings settings) {
+    Brake(EngineSettings settings, StateStore store, Decisions decisions) {
         this.settings = settings;
+        this.store = store;
+        this.decisions = decisions;
     }
 
     /** How long a late or convicted server keeps counting, for a group with this failure timeout. */
@@ -71,11 +84,19 @@ final class Brake {
         return new Count(countedUntil.size(), expected);
     }
 
-    /** The brake holds a conviction back: every server counted now belongs to the wave. Returns whether it is new. */
-    boolean hold() {
+    /**
+     * The brake holds a conviction back: every server counted now belongs to the wave, and the alarm says so (raised
+     * again only when the count changes).
+     */
+    void hold(Count count, Instant now) {
         boolean fresh = wave.isEmpty();
         wave.addAll(countedUntil.keySet());
-        return fresh;
+        String text = count + " servers late with heartbeats or convicted within the brake's window, BMCs not"
+                + " confirming: suspecting the control plane's own network; fencing nobody";
+        if (!fresh && text.equals(raised)) return;
+        raised = text;
+        store.submit(new RaiseAlarm(AlarmType.DETECTOR_BRAKE, SUBJECT, text, now));
+        decisions.record(SUBJECT, text);
     }
 
     /** A server went late while the wave lasts: it is part of it. */
@@ -83,28 +104,31 @@ final class Brake {
         if (!wave.isEmpty()) wave.add(server);
     }
 
-    /** Takes explained servers out of the wave; returns whether this ended it. */
-    boolean explain(Predicate<String> explained) {
-        if (wave.isEmpty()) return false;
-        wave.removeIf(explained);
-        return wave.isEmpty();
-    }
-
-    /** A leader that finds the brake's alarm open but knows no wave (it was another leader's) adopts these servers. */
-    void adopt(Collection<String> servers) {
-        wave.addAll(servers);
-    }
-
-    boolean waveOpen() {
-        return !wave.isEmpty();
-    }
-
-    Set<String> wave() {
-        return Set.copyOf(wave);
+    /**
+     * Clears the alarm once the wave is over: every server in it explained (heard again, or its failure confirmed by
+     * its BMC). A leader that finds the alarm open without knowing its wave (another leader raised it) takes the
+     * servers late now, unexplained, as the wave.
+     */
+    void settle(Instant now, Predicate<String> explained, Supplier<Collection<String>> lateNow) {
+        if (store.read(s -> s.openAlarm(AlarmType.DETECTOR_BRAKE, SUBJECT)).isEmpty()) {
+            raised = null;
+            return;
+        }
+        if (wave.isEmpty()) {
+            lateNow.get().stream().filter(explained.negate()).forEach(wave::add);
+            if (!wave.isEmpty()) return;
+        } else {
+            wave.removeIf(explained);
+            if (!wave.isEmpty()) return;
+        }
+        raised = null;
+        store.submit(new ClearAlarm(AlarmType.DETECTOR_BRAKE, SUBJECT, now));
+        decisions.record(SUBJECT, "brake released: every server of the wave is heard again or confirmed failed by its BMC");
     }
 
     void reset() {
         countedUntil.clear();
         wave.clear();
+        raised = null;
     }
 }

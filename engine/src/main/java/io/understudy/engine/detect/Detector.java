@@ -10,12 +10,9 @@ import io.understudy.model.ServerState;
 import io.understudy.model.config.GroupPolicy;
 import io.understudy.model.config.ServerSpec;
 import io.understudy.model.time.Scheduler;
-import io.understudy.state.AlarmType;
 import io.understudy.state.ServerRecord;
 import io.understudy.state.StateStore;
-import io.understudy.state.command.ClearAlarm;
 import io.understudy.state.command.ObserveServer;
-import io.understudy.state.command.RaiseAlarm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,7 +59,6 @@ public final class Detector implements AgentListener {
     private Instant lastTick;
     /** Set by a new leader, acted on by the next round: the brake's window and wave start afresh. */
     private volatile boolean brakeStale;
-    private String brakeText;
 
     /**
      * @param probeExecutor where BMC reads run (at most {@link Probes#WIDTH} at once, one per server): a pool in service, a
@@ -72,7 +68,7 @@ public final class Detector implements AgentListener {
                     EngineListener listener, Executor probeExecutor) {
         this.store = store;
         this.probes = new Probes(drivers, scheduler, probeExecutor);
-        this.brake = new Brake(settings);
+        this.brake = new Brake(settings, store, decisions);
         this.scheduler = scheduler;
         this.settings = settings;
         this.decisions = decisions;
@@ -250,7 +246,7 @@ public final class Detector implements AgentListener {
         }
         Brake.Count count = brake.count(now, running);
         boolean brakes = weak > 0 && count.engages(settings);
-        if (brakes) hold(count, now);
+        if (brakes) brake.hold(count, now);
         for (Map.Entry<Suspect, Verdict> e : verdicts) {
             Verdict v = e.getValue();
             if (brakes && !v.confirmedByBmc()) continue;
@@ -277,41 +273,12 @@ public final class Detector implements AgentListener {
         }
     }
 
-    /** The brake holds weak verdicts back: the alarm says so, raised again only when the count changes. */
-    private void hold(Brake.Count count, Instant now) {
-        boolean fresh = brake.hold();
-        String text = count + " servers late with heartbeats or convicted within the brake's window, BMCs not"
-                + " confirming: suspecting the control plane's own network; fencing nobody";
-        if (!fresh && text.equals(brakeText)) return;
-        brakeText = text;
-        submit(new RaiseAlarm(AlarmType.DETECTOR_BRAKE, "detector", text, now));
-        decisions.record("detector", text);
-    }
-
-    /**
-     * The brake's alarm clears once its wave is over: every server in it heard again or its failure confirmed by its
-     * BMC. A leader that finds the alarm open without knowing the wave (another leader raised it) takes the servers
-     * late now as the wave.
-     */
+    /** The wave is over once every server in it is explained; a leader that knows no wave takes the servers late now. */
     private void endWave(List<Watched> watched, Instant now) {
-        boolean open = store.read(s -> s.openAlarm(AlarmType.DETECTOR_BRAKE, "detector")).isPresent();
-        if (!open) {
-            brakeText = null;
-            return;
-        }
         Map<String, Watched> byId = new HashMap<>();
         for (Watched w : watched) byId.put(w.spec().id(), w);
-        if (!brake.waveOpen()) {
-            List<String> late = watched.stream().filter(w -> !heardLately(w, now)).map(w -> w.spec().id()).toList();
-            brake.adopt(late.stream().filter(id -> !explained(byId.get(id), now)).toList());
-            if (brake.waveOpen()) return;
-        } else if (!brake.explain(id -> explained(byId.get(id), now))) {
-            return;
-        }
-        brakeText = null;
-        submit(new ClearAlarm(AlarmType.DETECTOR_BRAKE, "detector", now));
-        decisions.record("detector", "brake released: every server of the wave is heard again or confirmed failed by"
-                + " its BMC");
+        brake.settle(now, id -> explained(byId.get(id), now),
+                () -> watched.stream().filter(w -> !heardLately(w, now)).map(w -> w.spec().id()).toList());
     }
 
     /** A server of the brake's wave needs no more explaining: it is alive, gone from the configuration, or its BMC confirmed it. */
