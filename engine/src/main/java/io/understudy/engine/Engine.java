@@ -36,13 +36,20 @@ public final class Engine implements StateStore.LeadershipListener {
     private Instant lastCapacity;
     private volatile boolean leading;
 
+    /** Runs the detector's BMC probes on the step executor (at most two at once there). */
     public Engine(StateStore store, Drivers drivers, Scheduler scheduler, EngineSettings settings, Executor stepExecutor,
                   EngineListener listener) {
+        this(store, drivers, scheduler, settings, stepExecutor, stepExecutor, listener);
+    }
+
+    /** @param probeExecutor where the detector's BMC probes run, off the tick (a small pool of their own in service) */
+    public Engine(StateStore store, Drivers drivers, Scheduler scheduler, EngineSettings settings, Executor stepExecutor,
+                  Executor probeExecutor, EngineListener listener) {
         this.store = store;
         this.scheduler = scheduler;
         this.settings = settings;
         this.decisions = new Decisions(scheduler, listener);
-        this.detector = new Detector(store, drivers, scheduler, settings, decisions, listener);
+        this.detector = new Detector(store, drivers, scheduler, settings, decisions, listener, probeExecutor);
         this.jobs = new JobEngine(store, drivers, scheduler, settings, stepExecutor, decisions, listener);
         jobs.silence(detector::silence);
         AutomaticJobs automatic = new AutomaticJobs(store, scheduler, decisions);

@@ -1,8 +1,6 @@
 package io.understudy.engine.detect;
 
 import io.understudy.drivers.AgentListener;
-import io.understudy.drivers.CallContext;
-import io.understudy.drivers.DriverException;
 import io.understudy.drivers.Drivers;
 import io.understudy.drivers.PowerReading;
 import io.understudy.engine.Decisions;
@@ -12,38 +10,46 @@ import io.understudy.model.ServerState;
 import io.understudy.model.config.GroupPolicy;
 import io.understudy.model.config.ServerSpec;
 import io.understudy.model.time.Scheduler;
-import io.understudy.state.AlarmType;
 import io.understudy.state.ServerRecord;
 import io.understudy.state.StateStore;
-import io.understudy.state.command.ClearAlarm;
 import io.understudy.state.command.ObserveServer;
-import io.understudy.state.command.RaiseAlarm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executor;
 
 /**
  * Failure detection. Every node records heartbeats; only the leader convicts. A server silent past its group's
  * failure timeout is suspected, its BMC is asked, and the answer becomes a named {@link Verdict} committed with
  * the server's new state. Two guards keep it from convicting the innocent: a round in which the detector itself
  * was paused convicts nobody, and when many servers look dead at once without their BMCs confirming it, the
- * control plane's own network is suspected and nobody is convicted (the brake).
+ * control plane's own network is suspected and nobody is convicted (the {@link Brake}, judged over a sliding window).
+ * A round does no I/O: BMCs are read by {@link Probes} on the executor given, and a round reads their answers.
  */
 public final class Detector implements AgentListener {
     private record Event(String server, String text, Instant at) {}
 
     private final StateStore store;
-    private final Drivers drivers;
+    private final Probes probes;
+    private final Brake brake;
     private final Scheduler scheduler;
     private final EngineSettings settings;
     private final Decisions decisions;
     private final EngineListener listener;
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastProbe = new ConcurrentHashMap<>();
+    /** For each server whose BMC let a probe's deadline pass, that probe (so the decision is recorded once). */
+    private final Map<String, Instant> unanswered = new ConcurrentHashMap<>();
+    /** Servers probed because they wait without heartbeats, and when, until the answer is judged. */
+    private final Map<String, Instant> offAsked = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Event> events = new ConcurrentLinkedDeque<>();
     private volatile Instant leaderSince;
     private final java.util.Set<String> waitingForAgent = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -51,11 +57,18 @@ public final class Detector implements AgentListener {
     /** When this node began to receive agents' reports; null while it cannot (its API not up yet): no conviction then. */
     private volatile Instant listeningSince = Instant.EPOCH;
     private Instant lastTick;
+    /** Set by a new leader, acted on by the next round: the brake's window and wave start afresh. */
+    private volatile boolean brakeStale;
 
+    /**
+     * @param probeExecutor where BMC reads run (at most {@link Probes#WIDTH} at once, one per server): a pool in service, a
+     *               direct executor in tests on the driven clock, which then read every answer in the same round
+     */
     public Detector(StateStore store, Drivers drivers, Scheduler scheduler, EngineSettings settings, Decisions decisions,
-                    EngineListener listener) {
+                    EngineListener listener, Executor probeExecutor) {
         this.store = store;
-        this.drivers = drivers;
+        this.probes = new Probes(drivers, scheduler, probeExecutor);
+        this.brake = new Brake(settings, store, decisions);
         this.scheduler = scheduler;
         this.settings = settings;
         this.decisions = decisions;
@@ -110,6 +123,7 @@ public final class Detector implements AgentListener {
     public void leaderReady() {
         leaderSince = scheduler.now();
         lastTick = null;
+        brakeStale = true;
     }
 
     /** This node cannot hear agents yet (it is starting): silence means nothing until {@link #listening()}. */
@@ -129,19 +143,22 @@ public final class Detector implements AgentListener {
         listeningSince = scheduler.now();
     }
 
-    /** One round of detection; called by the engine on the leader. */
+    /** One round of detection; called by the engine on the leader. Reads BMC answers, never waits for one. */
     public void tick() {
         Instant now = scheduler.now();
         boolean paused = lastTick != null && Duration.between(lastTick, now).compareTo(settings.tick().multipliedBy(10)) > 0;
         if (paused) decisions.record("detector", "detector was paused for " + Duration.between(lastTick, now).toMillis() + " ms; no conviction this round");
         lastTick = now;
+        if (brakeStale) {
+            brakeStale = false;
+            brake.reset();
+        }
         drainHardwareEvents(now);
         List<Suspect> suspects = new ArrayList<>();
         List<Watched> watched = store.read(s -> s.servers().stream()
                 .map(r -> new Watched(r, s.index().server(r.id()).orElse(null), s.index().groupOf(r.id()).map(g -> g.policy()).orElse(null)))
                 .filter(w -> w.spec() != null && w.policy() != null).toList());
-        int expected = 0;
-        int late = 0;
+        Set<String> running = new HashSet<>();
         Duration slowest = Duration.ZERO;
         for (Watched w : watched) {
             ServerRecord r = w.record();
@@ -155,25 +172,29 @@ public final class Detector implements AgentListener {
             if (policy.heartbeatInterval().compareTo(slowest) > 0) slowest = policy.heartbeatInterval();
             switch (r.state()) {
                 case RUNNING -> {
-                    expected++;
-                    if (silentSince != null && now.isAfter(silentSince.plus(policy.heartbeatInterval().multipliedBy(2)))) late++;
-                    if (silentTooLong) suspects.add(new Suspect(spec, seen, silentSince));
+                    running.add(r.id());
+                    if (silentSince != null && now.isAfter(silentSince.plus(policy.heartbeatInterval().multipliedBy(2)))) {
+                        brake.late(r.id(), now, policy.failureTimeout());
+                        brake.join(r.id());
+                    }
+                    if (silentTooLong) suspects.add(new Suspect(spec, seen, silentSince, policy.failureTimeout()));
                 }
                 case UNKNOWN, BOOTING, OFF -> {
                     if (heartbeating) observe(r.id(), ServerState.RUNNING, "agent heartbeating");
-                    else if (r.state() == ServerState.UNKNOWN && silentTooLong) suspects.add(new Suspect(spec, seen, silentSince));
-                    else if (r.state() == ServerState.OFF) probeOff(spec, now, r.state());
+                    else if (r.state() == ServerState.UNKNOWN && silentTooLong) suspects.add(new Suspect(spec, seen, silentSince, policy.failureTimeout()));
+                    else if (r.state() == ServerState.OFF) probeOff(spec, r, now);
                 }
                 case FAILED -> {
-                    if (heartbeating) maybeRecovered(spec);
-                    else if (isIdleSpare(r.id())) probeOff(spec, now, r.state());
+                    if (heartbeating) maybeRecovered(spec, r);
+                    else if (isIdleSpare(r.id())) probeOff(spec, r, now);
                 }
                 case FENCED -> {
                     if (heartbeating) observe(r.id(), ServerState.RUNNING, "repaired: agent heartbeating again");
                 }
             }
         }
-        if (!paused && listeningSince != null) convict(heardElsewhere(suspects, watched), expected, late, slowest, now);
+        if (!paused && listeningSince != null) convict(heardElsewhere(suspects, watched), running, slowest, now);
+        endWave(watched, now);
     }
 
     private record Watched(ServerRecord record, ServerSpec spec, GroupPolicy policy) {}
@@ -204,36 +225,31 @@ public final class Detector implements AgentListener {
         return kept;
     }
 
-    private record Suspect(ServerSpec spec, Instant lastSeen, Instant silentSince) {}
+    private record Suspect(ServerSpec spec, Instant lastSeen, Instant silentSince, Duration failureTimeout) {}
 
     /**
-     * @param expected servers that should heartbeat; {@code late} of them are more than two intervals late
+     * @param running servers that should heartbeat (the brake also counts those convicted within its window)
      * @param slowest the longest heartbeat interval: a verdict without BMC confirmation waits until every server
      *                would have shown it is late too, so the brake sees a control-plane cut before anyone is convicted
      */
-    private void convict(List<Suspect> suspects, int expected, int late, Duration slowest, Instant now) {
+    private void convict(List<Suspect> suspects, Set<String> running, Duration slowest, Instant now) {
         if (suspects.isEmpty()) return;
         List<Map.Entry<Suspect, Verdict>> verdicts = new ArrayList<>();
         int weak = 0;
         for (Suspect s : suspects) {
-            Verdict v = ask(s.spec());
+            Optional<Verdict> answer = verdict(s, now);
+            if (answer.isEmpty()) continue;
+            Verdict v = answer.get();
             if (!v.confirmedByBmc() && !now.isAfter(s.silentSince().plus(slowest.multipliedBy(2)))) continue;
             verdicts.add(Map.entry(s, v));
             if (!v.confirmedByBmc()) weak++;
         }
-        boolean brake = weak > 0 && late >= settings.brakeMinimum() && late > expected * settings.brakeShare();
-        if (brake) {
-            String text = late + " of " + expected + " servers late with heartbeats, BMCs not confirming: suspecting the"
-                    + " control plane's own network; fencing nobody";
-            submit(new RaiseAlarm(AlarmType.DETECTOR_BRAKE, "detector", text, now));
-            decisions.record("detector", text);
-        } else {
-            store.read(s -> s.openAlarm(AlarmType.DETECTOR_BRAKE, "detector")).ifPresent(a ->
-                    submit(new ClearAlarm(AlarmType.DETECTOR_BRAKE, "detector", now)));
-        }
+        Brake.Count count = brake.count(now, running);
+        boolean brakes = weak > 0 && count.engages(settings);
+        if (brakes) brake.hold(count, now);
         for (Map.Entry<Suspect, Verdict> e : verdicts) {
             Verdict v = e.getValue();
-            if (brake && !v.confirmedByBmc()) continue;
+            if (brakes && !v.confirmedByBmc()) continue;
             Suspect s = e.getKey();
             Duration silent = s.lastSeen() == null ? null : Duration.between(s.lastSeen(), now);
             String reason = v.text() + (silent == null ? " (never heard from)" : " (silent " + silent.toMillis() + " ms)");
@@ -249,25 +265,59 @@ public final class Detector implements AgentListener {
                 }
                 continue;
             }
+            // A convicted server leaves the running ones but keeps counting for the brake: the wave it began goes on.
+            brake.late(s.spec().id(), now, s.failureTimeout());
             observe(s.spec().id(), ServerState.FAILED, reason);
             decisions.record(s.spec().id(), "failed: " + reason);
             listener.detected(s.spec().id(), v.wire(), silent == null ? Duration.ZERO : silent);
         }
     }
 
+    /** The wave is over once every server in it is explained; a leader that knows no wave takes the servers late now. */
+    private void endWave(List<Watched> watched, Instant now) {
+        Map<String, Watched> byId = new HashMap<>();
+        for (Watched w : watched) byId.put(w.spec().id(), w);
+        brake.settle(now, id -> explained(byId.get(id), now),
+                () -> watched.stream().filter(w -> !heardLately(w, now)).map(w -> w.spec().id()).toList());
+    }
+
+    /** A server of the brake's wave needs no more explaining: it is alive, gone from the configuration, or its BMC confirmed it. */
+    private boolean explained(Watched w, Instant now) {
+        if (w == null) return true;
+        if (heardLately(w, now)) return true;
+        ServerState state = w.record().state();
+        if (state == ServerState.FENCED || state == ServerState.OFF) return true;
+        return probes.since(w.spec().id(), w.record().since()).map(a -> a.verdict().confirmedByBmc()).orElse(false);
+    }
+
+    private boolean heardLately(Watched w, Instant now) {
+        Instant seen = lastSeen.get(w.spec().id());
+        return seen != null && !now.isAfter(seen.plus(w.policy().heartbeatInterval().multipliedBy(2)));
+    }
+
     private boolean isIdleSpare(String server) {
         return store.read(s -> s.index().isSpare(server) && s.profileOn(server).isEmpty());
     }
 
-    private Verdict ask(ServerSpec spec) {
-        try {
-            PowerReading r = drivers.power(spec).read(spec.id(), CallContext.probe(store.term()));
-            if (r.power() == PowerReading.Power.OFF) return Verdict.POWERED_OFF;
-            if (r.health() == PowerReading.Health.CRITICAL) return Verdict.OS_CRASHED;
-            return Verdict.HUNG;
-        } catch (DriverException e) {
-            return Verdict.UNCONFIRMED;
+    /**
+     * The BMC's word on a suspect: asked again whenever no probe of it is out, judged on the newest answer given
+     * since it fell silent and within its failure timeout. Empty while a probe is out and younger than that; a BMC
+     * that lets its timeout pass without an answer counts as unreachable, so a hung BMC delays a verdict by one failure
+     * timeout at most and never holds up the round.
+     */
+    private Optional<Verdict> verdict(Suspect s, Instant now) {
+        String id = s.spec().id();
+        probes.ask(s.spec(), store.term());
+        Instant fresh = max(s.silentSince(), now.minus(s.failureTimeout()));
+        Optional<Probes.Answer> answer = probes.since(id, fresh);
+        if (answer.isPresent()) return Optional.of(answer.get().verdict());
+        Optional<Instant> out = probes.outSince(id);
+        if (out.isPresent() && !out.get().isBefore(fresh)) return Optional.empty();
+        if (out.isPresent() && !out.get().equals(unanswered.put(id, out.get()))) {
+            decisions.record(id, "BMC has not answered a probe for " + Duration.between(out.get(), now).toMillis()
+                    + " ms: judged without it");
         }
+        return Optional.of(Verdict.UNCONFIRMED);
     }
 
     private void drainHardwareEvents(Instant now) {
@@ -283,34 +333,49 @@ public final class Detector implements AgentListener {
         }
     }
 
-    /** A failed server that heartbeats again counts as recovered only if its BMC agrees and no job is moving it. */
-    private void maybeRecovered(ServerSpec spec) {
+    /**
+     * A failed server that heartbeats again counts as recovered only if its BMC agrees and no job is moving it. The
+     * BMC is asked whenever no probe of it is out; an answer given since the server failed is judged.
+     */
+    private void maybeRecovered(ServerSpec spec, ServerRecord r) {
         boolean moving = store.read(s -> s.activeJobs().stream().anyMatch(j -> spec.id().equals(j.source())));
         if (moving) return;
-        try {
-            PowerReading r = drivers.power(spec).read(spec.id(), CallContext.probe(store.term()));
-            if (r.power() == PowerReading.Power.ON && r.health() != PowerReading.Health.CRITICAL) {
+        probes.ask(spec, store.term());
+        // Stays failed until its BMC can vouch for it.
+        probes.since(spec.id(), r.since()).map(Probes.Answer::reading).ifPresent(reading -> {
+            if (reading.power() == PowerReading.Power.ON && reading.health() != PowerReading.Health.CRITICAL) {
                 observe(spec.id(), ServerState.RUNNING, "recovered: agent heartbeating, BMC healthy");
             }
-        } catch (DriverException ignored) {
-            // Stays failed until its BMC can vouch for it.
-        }
+        });
     }
 
-    /** Servers that wait powered off have no heartbeat: their BMC is probed now and then instead. */
-    private void probeOff(ServerSpec spec, Instant now, ServerState state) {
-        Instant last = lastProbe.get(spec.id());
-        if (last != null && now.isBefore(last.plus(settings.probeEvery()))) return;
-        lastProbe.put(spec.id(), now);
-        try {
-            PowerReading r = drivers.power(spec).read(spec.id(), CallContext.probe(store.term()));
-            boolean healthy = r.health() != PowerReading.Health.CRITICAL;
-            if (state == ServerState.OFF && !healthy) observe(spec.id(), ServerState.FAILED, "BMC reports critical health: " + r.detail());
-            if (state == ServerState.FAILED && healthy && r.power() == PowerReading.Power.OFF) {
-                observe(spec.id(), ServerState.OFF, "BMC answers again: powered off and healthy");
-            }
-        } catch (DriverException e) {
-            if (state == ServerState.OFF) observe(spec.id(), ServerState.FAILED, "BMC probe failed: " + e.getMessage());
+    /**
+     * Servers that wait powered off have no heartbeat: their BMC is probed now and then instead, and the answer is
+     * judged by the round that finds it (once), against the server's state at that time.
+     */
+    private void probeOff(ServerSpec spec, ServerRecord r, Instant now) {
+        String id = spec.id();
+        Instant last = lastProbe.get(id);
+        if (!offAsked.containsKey(id) && (last == null || !now.isBefore(last.plus(settings.probeEvery())))) {
+            lastProbe.put(id, now);
+            if (probes.ask(spec, store.term())) offAsked.put(id, now);
+        }
+        Instant asked = offAsked.get(id);
+        if (asked == null) return;
+        Optional<Probes.Answer> answer = probes.since(id, asked);
+        if (answer.isEmpty()) return;
+        offAsked.remove(id);
+        if (answer.get().asked().isBefore(r.since())) return;
+        ServerState state = r.state();
+        if (answer.get().error() != null) {
+            if (state == ServerState.OFF) observe(id, ServerState.FAILED, "BMC probe failed: " + answer.get().error().getMessage());
+            return;
+        }
+        PowerReading reading = answer.get().reading();
+        boolean healthy = reading.health() != PowerReading.Health.CRITICAL;
+        if (state == ServerState.OFF && !healthy) observe(id, ServerState.FAILED, "BMC reports critical health: " + reading.detail());
+        if (state == ServerState.FAILED && healthy && reading.power() == PowerReading.Power.OFF) {
+            observe(id, ServerState.OFF, "BMC answers again: powered off and healthy");
         }
     }
 
