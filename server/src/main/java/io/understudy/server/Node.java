@@ -80,6 +80,12 @@ public final class Node implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The detector's BMC probes: off the engine's tick, apart from job steps, so one hung BMC stalls neither. */
+    private final ExecutorService probes = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "understudy-probe");
+        t.setDaemon(true);
+        return t;
+    });
     private final Tokens tokens;
     /** Redfish BMC alerts pushed to this node (HTTP port + 2), or null when no server speaks Redfish. */
     private io.understudy.drivers.redfish.RedfishEventSubscriptions events;
@@ -101,7 +107,7 @@ public final class Node implements AutoCloseable {
             sim = simulated ? new SimDataCenter(config, scheduler, settings.timings()) : null;
             if (sim != null) sim.adopt(placement(), poweredOff());
             Metrics metrics = new Metrics(store);
-            engine = new Engine(store, io.understudy.drivers.DriverFactory.forConfig(() -> store.read(ClusterState::config), sim), scheduler, EngineSettings.DEFAULTS, steps, metrics);
+            engine = new Engine(store, io.understudy.drivers.DriverFactory.forConfig(() -> store.read(ClusterState::config), sim), scheduler, EngineSettings.DEFAULTS, steps, probes, metrics);
             // Until the API listens, agents' heartbeats cannot reach this node: their silence is not news.
             engine.detector().deaf();
             if (sim != null) {
@@ -290,6 +296,7 @@ public final class Node implements AutoCloseable {
         clockMark.write(scheduler.now());
         scheduler.close();
         steps.shutdownNow();
+        probes.shutdownNow();
         store.close();
     }
 }

@@ -57,6 +57,7 @@ public final class JobEngine {
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<Long, Instant> nextRun = new ConcurrentHashMap<>();
     private final Map<Long, String> progress = new ConcurrentHashMap<>();
+    private final PowerOrders.Memory orders = new PowerOrders.Memory();
     private final Set<String> startedHere = ConcurrentHashMap.newKeySet();
     private volatile Function<String, Duration> silence = server -> Duration.ZERO;
 
@@ -81,6 +82,7 @@ public final class JobEngine {
         nextRun.clear();
         progress.clear();
         startedHere.clear();
+        orders.clear();
     }
 
     /** The latest word from a job's running step ("waiting for BMC to read off"), not replicated. */
@@ -130,7 +132,7 @@ public final class JobEngine {
                 }
                 job = store.read(s -> s.job(id));
             }
-            StepContext ctx = new StepContext(store, drivers, settings, scheduler.now(), store.term(), job, i, first, silence);
+            StepContext ctx = new StepContext(store, drivers, settings, scheduler.now(), store.term(), job, i, first, silence, orders);
             Outcome o = STEPS.get(step.name()).run(ctx);
             switch (o.kind()) {
                 case WAIT -> {

@@ -2,13 +2,10 @@ package io.understudy.engine.job;
 
 import io.understudy.drivers.DriverException;
 import io.understudy.drivers.PowerReading;
-import io.understudy.state.StateStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Paces the power orders of a waiting step. A step runs again on every poll, but a BMC must not be ordered on every
@@ -35,11 +32,17 @@ final class PowerOrders {
 
     private record Key(long job, int step) {}
 
+    /** What one job engine (one leader's) remembers of its orders; reset with the job engine. */
+    static final class Memory {
+        private final Map<Key, Last> last = new ConcurrentHashMap<>();
+
+        void clear() {
+            last.clear();
+        }
+    }
+
     /** This leader's last order for a step: what, when the next may go, the back-off after that, and how many went. */
     private record Last(long term, PowerReading.Power power, Instant next, Duration backoff, int count) {}
-
-    // Per state store, so that engines sharing a JVM (tests, benchmarks) keep apart; gone with their store.
-    private static final Map<StateStore, Map<Key, Last>> BY_STORE = Collections.synchronizedMap(new WeakHashMap<>());
 
     private PowerOrders() {}
 
@@ -90,7 +93,7 @@ final class PowerOrders {
     }
 
     private static Map<Key, Last> memory(StepContext c) {
-        return BY_STORE.computeIfAbsent(c.store(), s -> Collections.synchronizedMap(new HashMap<>()));
+        return c.orders.last;
     }
 
     private static Duration min(Duration a, Duration b) {

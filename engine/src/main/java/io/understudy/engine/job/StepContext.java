@@ -28,10 +28,13 @@ public final class StepContext {
     /** Whether this run of the step is its first on this leader (the step may have run before a leader change). */
     final boolean firstRun;
     private final Function<String, Duration> silence;
+    /** The power orders this leader's job engine gave, for pacing them between polls. */
+    final PowerOrders.Memory orders;
 
     StepContext(StateStore store, Drivers drivers, EngineSettings settings, Instant now, long term, Job job,
-                int stepIndex, boolean firstRun, Function<String, Duration> silence) {
+                int stepIndex, boolean firstRun, Function<String, Duration> silence, PowerOrders.Memory orders) {
         this.silence = silence;
+        this.orders = orders;
         this.store = store;
         this.drivers = drivers;
         this.settings = settings;
@@ -57,11 +60,6 @@ public final class StepContext {
     /** The leader term this step runs in (the fencing token of its orders). */
     long term() {
         return term;
-    }
-
-    /** This node's state store: what a step remembers between polls on this leader is kept per store. */
-    StateStore store() {
-        return store;
     }
 
     public CallContext call() {
