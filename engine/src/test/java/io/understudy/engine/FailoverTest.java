@@ -164,4 +164,26 @@ class FailoverTest {
         assertThat(jobs.get(1).steps().get(0).ended()).isAfterOrEqualTo(jobs.get(0).ended());
         assertThat(jobs.get(1).steps().get(0).message()).contains("managed");
     }
+
+    /**
+     * Found after a restart that adopted an unreplayed state: the state said the source was fenced while it ran,
+     * the fence step answered "already fenced" without asking the BMC, and the identity started on a spare too.
+     */
+    @Test
+    void fenceTrustedARecordedFenceWhileTheServerRan() {
+        SimFixture f = new SimFixture().settled();
+        var r = f.engine.operations().failover("dl-1", "operator");
+        assertThat(r.ok()).as(r.message()).isTrue();
+        // The state records a fence the hardware never saw (what the early adoption left behind).
+        var lie = f.store.submit(new io.understudy.state.command.ConfirmFence(r.job(), "dl-1", "power off confirmed earlier", f.clock.now()));
+        assertThat(lie.ok()).isTrue();
+        assertThat(f.sim.view("dl-1").state()).isNotEqualTo("off");
+
+        // SimFixture checks invariant 1 against the simulator after every step of the clock.
+        assertThat(f.runUntil(() -> !f.job(r.job()).active(), Duration.ofSeconds(30))).isTrue();
+        Job job = f.job(r.job());
+        assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.SUCCEEDED);
+        assertThat(f.sim.view("dl-1").state()).isEqualTo("off");
+        assertThat(job.steps().get(2).message()).contains("read-back");
+    }
 }

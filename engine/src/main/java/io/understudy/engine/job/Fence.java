@@ -20,7 +20,11 @@ final class Fence implements JobStep {
     @Override
     public Outcome run(StepContext c) {
         String id = c.job().source();
-        if (FencedServer.of(c.read(s -> s), id).isPresent()) return Outcome.done(id + " already fenced");
+        // A fence recorded earlier is confirmed again by a read-back (and an idempotent order): a state that says
+        // "fenced" while the server runs (seen after a restart that adopted an unreplayed state) must not let a
+        // second copy of the identity start. Only a self-fence has no BMC reading to repeat.
+        var recorded = FencedServer.of(c.read(s -> s), id);
+        if (recorded.isPresent() && recorded.get().selfFenced()) return Outcome.done(id + " already fenced (" + recorded.get().how() + ")");
         Outcome o = PowerOff.confirm(c, id, "fence", how -> {
             var res = c.submit(new ConfirmFence(c.job().id(), id, how, c.now()));
             if (!res.ok()) return Outcome.failed(AlarmType.FENCE_FAILED, res.message());
