@@ -75,9 +75,10 @@ public final class CommandRunner {
     }
 
     /**
-     * Runs commands side by side for at most {@code window}, for commands whose running out of time is an answer, not
-     * a failure (a probe that heard nothing). Each one that exited within the window gives its result (output and exit
-     * code, read after exit: each must print little); each still running then is killed and gives empty.
+     * Runs commands side by side for at most {@code window}. Each one that exited within the window gives its result
+     * (output and exit code, read after exit: each must print little); each still running then is killed and gives
+     * empty. Empty says only that time ran out, not what the command would have found: on a loaded machine it may not
+     * have started its work yet (duplicate address detection watches its arping instead, see {@link DadRound}).
      *
      * @throws DriverException FAILED when one cannot be started
      */
@@ -107,6 +108,20 @@ public final class CommandRunner {
             throw new DriverException(Kind.FAILED, "interrupted while running " + show(argvs.get(0)));
         } finally {
             for (Process p : started) ProcessRunner.kill(p);
+        }
+    }
+
+    /**
+     * Starts {@code argv} (output and errors merged) and leaves it to the caller, who must stop it. The prefix must
+     * exec the command, as {@code ip netns exec} does, so the process is the command itself.
+     *
+     * @throws DriverException FAILED when it cannot be started
+     */
+    Process start(List<String> argv) throws DriverException {
+        try {
+            return new ProcessBuilder(command(argv)).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot run " + show(argv) + ": " + e.getMessage());
         }
     }
 

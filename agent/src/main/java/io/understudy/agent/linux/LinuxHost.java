@@ -70,14 +70,16 @@ public final class LinuxHost implements Host, AutoCloseable {
         String own = link.permanentMac().orElse(link.mac());
         return new LinuxHost(settings, link, new Announcer(runner, settings, scheduler),
                 new LinuxWorkload(runner, settings.workloadTimeout()),
-                new AddressProbe(runner, settings.interfaceName(), settings.dadTimeout()), own);
+                new AddressProbe(runner, settings.interfaceName(), settings.dadTimeout(), settings.commandTimeout()), own);
     }
 
     /**
      * Adds the profile's identity. Each alias not on the interface yet is probed first, all at once (about
-     * {@link LinuxHostSettings#dadTimeout()} in all); aliases already here are not, so applying again is quiet.
+     * {@link LinuxHostSettings#dadTimeout()} after arping's probe went out, more on a loaded machine: see
+     * {@link AddressProbe}); aliases already here are not, so applying again is quiet.
      *
-     * @throws DriverException CONFLICT, with nothing changed, when another host answers for an alias to be added
+     * @throws DriverException CONFLICT, with nothing changed, when another host answers for an alias to be added;
+     *     FAILED, with nothing changed, when an alias could not be probed (it is never assumed free)
      */
     @Override
     public void applyIdentity(ProfileSpec profile) throws DriverException {

@@ -18,11 +18,13 @@ import java.util.stream.Collectors;
  * @param fallbackModel the model reported when DMI has none (a VM, a container); {@code null} reports {@code unknown}
  * @param announceRepeats gratuitous ARP rounds after the first one, {@code announceInterval} apart, before the slower
  *     {@code announcePeriod} rhythm takes over (MX-ONE: at once, a few repeats, then periodically)
- * @param commandTimeout the limit for each {@code ip} and {@code arping} call
+ * @param commandTimeout the limit for each {@code ip} and {@code arping} call, and for a whole duplicate address
+ *     detection: an alias not probed by then is refused, not assumed free
  * @param workloadTimeout the limit for each workload start, stop and monitor command
  * @param dadTimeout how long duplicate address detection waits for another host to answer for an alias before it is
- *     added ({@link AddressProbe}); every alias of one profile is probed at once, so an apply waits about this long
- *     once; zero turns detection off
+ *     added, counted from when arping's probe went out ({@link AddressProbe}); every alias of one profile is probed at
+ *     once, so an apply waits about this long once (plus arping's start, and up to two more probes, each waiting twice
+ *     as long, when the machine is too loaded to start arping on time); zero turns detection off
  */
 public record LinuxHostSettings(
         String interfaceName,
@@ -87,7 +89,7 @@ public record LinuxHostSettings(
     }
 
     /** The defaults for {@code interfaceName}: /24, MACs and hostname left alone, announcements at once, +1 s, +2 s, then every 30 s,
-     *  200 ms of duplicate address detection before an alias is added. */
+     *  100 ms of duplicate address detection before an alias is added. */
     public static LinuxHostSettings defaults(String interfaceName) {
         return new LinuxHostSettings(interfaceName, DEFAULT_PREFIX, false, null, null, DEFAULT_ANNOUNCE_REPEATS,
                 DEFAULT_ANNOUNCE_INTERVAL, DEFAULT_ANNOUNCE_PERIOD, DEFAULT_COMMAND_TIMEOUT, DEFAULT_WORKLOAD_TIMEOUT);

@@ -61,6 +61,53 @@ class LinuxHostDadTest {
         assertThat(a.announcing(p)).isTrue();
     }
 
+    /** Issue 10: under load arping started so late that the window closed before it probed, and silence meant free. */
+    @Test
+    void dadFindsAConflictUnderCpuLoad() throws Exception {
+        ProfileSpec p = profile(ALIAS);
+        b.applyIdentity(p);
+
+        try (CpuHog hog = CpuHog.onEveryCore()) {
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> a.applyIdentity(p)).as("try %d", i)
+                        .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.kind()).isEqualTo(DriverException.Kind.CONFLICT));
+            }
+        }
+        assertThat(net.addresses("a")).doesNotContain(ALIAS + "/24");
+    }
+
+    @Test
+    void applyIdentity_underCpuLoad_aFreeAddressIsStillTaken() throws Exception {
+        try (CpuHog hog = CpuHog.onEveryCore()) {
+            a.applyIdentity(profile(ALIAS));
+        }
+        assertThat(net.addresses("a")).contains(ALIAS + "/24");
+    }
+
+    @Test
+    void applyIdentity_interfaceNotArpable_refusedNamingTheAddress() throws Exception {
+        // arping -D exits 0 on a NOARP interface, as it does for "nobody answered": that must not read as free.
+        exec("a", "ip", "link", "set", NetNs.DEV, "arp", "off");
+
+        assertThatThrownBy(() -> a.applyIdentity(profile(ALIAS))).isInstanceOfSatisfying(DriverException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DriverException.Kind.FAILED);
+            assertThat(e.getMessage()).contains("duplicate address detection for " + ALIAS + " failed")
+                    .contains("not ARPable").contains("not taking it");
+        });
+        assertThat(net.addresses("a")).doesNotContain(ALIAS + "/24");
+    }
+
+    @Test
+    void applyIdentity_interfaceDown_refusedNamingTheAddress() throws Exception {
+        exec("a", "ip", "link", "set", NetNs.DEV, "down");
+
+        assertThatThrownBy(() -> a.applyIdentity(profile(ALIAS))).isInstanceOfSatisfying(DriverException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DriverException.Kind.FAILED);
+            assertThat(e.getMessage()).contains("duplicate address detection for " + ALIAS + " failed").contains("is down");
+        });
+        assertThat(net.addresses("a")).doesNotContain(ALIAS + "/24");
+    }
+
     @Test
     void applyIdentity_oneOfTwoAliasesAnswered_conflictNamesOnlyThatOneAndNeitherIsAdded() throws Exception {
         b.applyIdentity(profile("198.18.0.101"));
@@ -105,7 +152,7 @@ class LinuxHostDadTest {
     @Test
     void probe_freeAddressesAreFree_togetherToo_andAnAnsweredOneNamesItsMac() throws Exception {
         b.applyIdentity(profile(ALIAS));
-        AddressProbe probe = new AddressProbe(net.runner("a"), NetNs.DEV, DAD);
+        AddressProbe probe = new AddressProbe(net.runner("a"), NetNs.DEV, DAD, Duration.ofSeconds(10));
         assertThat(probe.answeringMac("198.18.0.110")).isEmpty();
         assertThat(probe.answeringMac(ALIAS)).contains(net.mac("b"));
         assertThat(probe.answering(List.of("198.18.0.110", "198.18.0.111", "198.18.0.112", "198.18.0.113"))).isEmpty();
