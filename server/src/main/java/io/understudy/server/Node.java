@@ -72,6 +72,7 @@ public final class Node implements AutoCloseable {
     private final StateStore store;
     private final ScaledScheduler scheduler;
     private ClockMark clockMark;
+    private ChangeLog changes;
     private final SimDataCenter sim;
     private final Engine engine;
     private final Api api;
@@ -122,6 +123,7 @@ public final class Node implements AutoCloseable {
                     engine.detector()::hardwareEvent, schedulerClock(scheduler), store.term());
             api = new Api(store, engine, sim, tokens, metrics, settings.nodeId(), scheduler).withAgents(agents);
             api.start(settings.bind(), settings.httpPort());
+            changes = new ChangeLog(store).start();
             engine.detector().listening();
             if (!settings.peers().isEmpty()) {
                 engine.detector().witnesses(new PeerWitnesses(settings.nodeId(), settings.peers(), tokens.first(Tokens.Role.VIEWER).token()));
@@ -290,6 +292,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         if (events != null) events.close();
+        if (changes != null) changes.close();
         api.stop();
         if (sim != null) sim.stop();
         engine.leadershipLost();

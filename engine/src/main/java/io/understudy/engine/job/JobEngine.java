@@ -146,6 +146,7 @@ public final class JobEngine {
                     nextRun.remove(job.id());
                     progress.remove(job.id());
                     decisions.record("job " + id, step.name() + ": " + o.message());
+                    reportIfEnded(job.id());
                     if (!startedByFinish) return;
                 }
                 case FAILED -> {
@@ -166,7 +167,12 @@ public final class JobEngine {
         store.submit(new FinishStep(job.id(), i, status, message, scheduler.now()));
         nextRun.remove(job.id());
         progress.remove(job.id());
-        Job after = store.read(s -> s.job(job.id()));
+        reportIfEnded(job.id());
+    }
+
+    /** Every job that ends is counted once, by the leader that ended it: succeeded as well as failed. */
+    private void reportIfEnded(long id) {
+        Job after = store.read(s -> s.job(id));
         if (after != null && !after.active()) {
             listener.jobEnded(after.type().wire(), after.status().wire(), Duration.between(after.created(), after.ended()));
         }
