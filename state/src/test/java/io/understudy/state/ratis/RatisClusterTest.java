@@ -178,16 +178,13 @@ class RatisClusterTest {
     }
 
     @Test
-    void submit_withoutQuorum_failsWithinTimeoutThenRecovers() throws Exception {
+    void submit_withoutQuorum_failsThenRecovers() throws Exception {
         List<RatisSettings> group = RatisTestSupport.group(List.of(d1, d2, d3)).stream()
                 .map(s -> s.withRequestTimeout(Duration.ofSeconds(1))).toList();
         RatisStateStore store = start(group.get(0));
-        long t0 = System.nanoTime();
-
         assertThatThrownBy(() -> store.submit(Fixtures.applyConfig()))
                 .isInstanceOf(StateStore.StateException.class)
                 .hasMessageMatching("ApplyConfig (timed out after 1s|refused: not the leader|could not be committed).*");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
         assertThat(store.isLeader()).isFalse();
 
         start(group.get(1)); // two of three: a quorum again
