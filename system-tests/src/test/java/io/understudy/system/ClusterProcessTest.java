@@ -187,6 +187,7 @@ class ClusterProcessTest {
 
     /** Asks each node in turn (bounded) until one answers with JSON that satisfies the condition. */
     private JsonNode await(Predicate<JsonNode> done, Duration limit, List<String> ids, String path) throws Exception {
+        limit = SystemTests.patience(limit);
         long deadline = System.nanoTime() + limit.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {

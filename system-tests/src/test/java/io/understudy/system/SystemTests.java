@@ -30,8 +30,28 @@ public final class SystemTests {
         return StreamSupport.stream(array.spliterator(), false);
     }
 
-    /** Waits (bounded) until the process has written {@code text} to its log; fails with the log if it exits or is late. */
+    /**
+     * How long to wait for something that takes {@code base} on an idle machine: scaled by how busy this machine is
+     * now (1 + its one-minute load per core, at most 10×) and by {@code UNDERSTUDY_TEST_PATIENCE} (a factor, default
+     * 1). Waits only bound how long a test looks before it gives up; they are never what a test asserts.
+     */
+    public static Duration patience(Duration base) {
+        double factor = 1;
+        try {
+            String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            factor += Double.parseDouble(load[0]) / Runtime.getRuntime().availableProcessors();
+        } catch (IOException | RuntimeException unknown) {
+            factor = 2; // no load figure: assume a busy machine
+        }
+        factor = Math.min(factor, 10);
+        String extra = System.getenv("UNDERSTUDY_TEST_PATIENCE");
+        if (extra != null && !extra.isBlank()) factor *= Double.parseDouble(extra.trim());
+        return Duration.ofMillis((long) (base.toMillis() * factor));
+    }
+
+    /** Waits (bounded, scaled by {@link #patience}) until the process has written {@code text} to its log; fails with the log if it exits or is late. */
     public static void awaitLine(Path log, String text, Process p, Duration limit) throws IOException, InterruptedException {
+        limit = patience(limit);
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.exists(log) && Files.readString(log).contains(text)) return;
@@ -64,7 +84,7 @@ public final class SystemTests {
             t.start();
             threads.add(t);
         }
-        long deadline = System.nanoTime() + limit.toNanos();
+        long deadline = System.nanoTime() + patience(limit).toNanos();
         for (Thread t : threads) t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         synchronized (failures) {
             if (!failures.isEmpty()) throw new AssertionError("starting " + names + " failed", failures.get(0));

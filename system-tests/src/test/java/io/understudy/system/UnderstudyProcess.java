@@ -111,8 +111,9 @@ final class UnderstudyProcess {
         return r;
     }
 
-    /** Polls (bounded) until the CLI's JSON answer satisfies the condition. */
+    /** Polls (bounded, scaled by {@link SystemTests#patience}) until the CLI's JSON answer satisfies the condition. */
     JsonNode await(java.util.function.Predicate<JsonNode> done, Duration limit, String... args) throws Exception {
+        limit = SystemTests.patience(limit);
         long deadline = System.nanoTime() + limit.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {

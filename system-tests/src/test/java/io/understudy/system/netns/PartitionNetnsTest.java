@@ -142,6 +142,7 @@ class PartitionNetnsTest {
 
     /** Asks each node in turn, from inside its own namespace, until one answers to the condition (bounded). */
     private JsonNode await(Predicate<JsonNode> done, Duration limit, List<String> nodes, String path) throws Exception {
+        limit = SystemTests.patience(limit);
         long deadline = System.nanoTime() + limit.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
