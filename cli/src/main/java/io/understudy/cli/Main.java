@@ -25,9 +25,39 @@ public final class Main {
             cl.addSubcommand("config", config);
         }
         config.addSubcommand(new ConfigCheckCommand());
+        // Every command answers --help with its usage (exit 0), before any required option is checked.
+        withHelp(cl);
         // Installed last so every subcommand, config check included, answers a usage error in one line.
         cl.setParameterExceptionHandler(io.understudy.cli.commands.ClientCommands.usageErrors());
+        cl.setExecutionExceptionHandler(Main::failure);
         return cl;
+    }
+
+    private static void withHelp(CommandLine cl) {
+        var spec = cl.getCommandSpec();
+        boolean has = spec.options().stream().anyMatch(o -> o.usageHelp());
+        if (!has) spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help and exit.").build());
+        cl.getSubcommands().values().forEach(Main::withHelp);
+    }
+
+    /**
+     * What a command threw, as one {@code error:} line (exit 1) instead of a stack trace; the cause is added when it
+     * says more. {@code UNDERSTUDY_DEBUG=1} prints the stack trace too.
+     */
+    private static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        var err = cmd.getErr();
+        err.println("error: " + oneLine(e));
+        if ("1".equals(System.getenv("UNDERSTUDY_DEBUG"))) e.printStackTrace(err);
+        err.flush();
+        return 1;
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable c = e.getCause();
+        if (c != null && c.getMessage() != null && !m.contains(c.getMessage())) m += " (" + c.getMessage() + ")";
+        return m;
     }
 
     public static void main(String[] args) {

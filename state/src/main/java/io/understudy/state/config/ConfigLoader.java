@@ -1,6 +1,7 @@
 package io.understudy.state.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.understudy.model.config.ConfigError;
@@ -31,6 +32,16 @@ public final class ConfigLoader {
         if (text == null || text.isBlank()) {
             throw new ConfigException(source, List.of(new ConfigError("(root)", "empty file: expected a data center with enclosures, servers, groups and profiles")));
         }
+        // First pass, lenient, only to find misspelt keys: Jackson reports an unknown key of a record only after the
+        // record was built, and a key misspelt (memoryGiB) leaves a required one unset, which fails the build first.
+        UnknownKeys unknown = new UnknownKeys();
+        try {
+            Json.YAML.readerFor(DataCenterConfig.class).without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                    .withHandler(unknown).readValue(text);
+        } catch (JsonProcessingException | RuntimeException later) {
+            // the strict pass below reports it, unless a misspelt key explains it
+        }
+        if (unknown.any()) throw new ConfigException(source, unknown.errors(text));
         try {
             config = Json.YAML.readValue(text, DataCenterConfig.class);
         } catch (JsonMappingException e) {
