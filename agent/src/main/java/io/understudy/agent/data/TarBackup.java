@@ -150,7 +150,10 @@ final class TarBackup {
                 }
                 links.add(new Pending(target, e));
             } else if (e.isLink()) {
-                Path existing = inside(base, e.getLinkName(), false);
+                Path existing = base.resolve(e.getLinkName()).normalize();
+                if (e.getLinkName().startsWith("/") || !existing.startsWith(base) || existing.equals(base)) {
+                    throw new BackupArchive.EscapingEntry(e.getName() + " => " + e.getLinkName());
+                }
                 Files.createDirectories(target.getParent());
                 Files.createLink(target, existing);
             } else if (regular(e)) {
