@@ -111,7 +111,10 @@ final class TarBackup {
                         tar.putArchiveEntry(e);
                         long copied = copy(in, tar, size);
                         if (copied < size) {
-                            throw new IOException("file " + f + " shrank while it was backed up (" + copied + " of " + size + " bytes)");
+                            // The entry's length is written already; as GNU tar does, the rest is zeros and a warning.
+                            log.warn("file {} shrank while it was backed up: {} of {} bytes read, the rest kept as zeros", f, copied, size);
+                            byte[] zeros = new byte[BLOCK];
+                            for (long left = size - copied; left > 0; left -= Math.min(left, BLOCK)) tar.write(zeros, 0, (int) Math.min(left, BLOCK));
                         }
                     }
                     tar.closeArchiveEntry();
