@@ -7,26 +7,30 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A backup file: a zip of a data directory with paths relative to it, regular files and directories only. Everything
- * is streamed, so a backup of any size takes a fixed amount of memory.
+ * A backup file: a gzipped POSIX tar of a data directory ({@link TarBackup}), which keeps owners, modes, links and
+ * holes. Zips written before the tar are still read, with what a zip keeps: files, directories and times. Everything is
+ * streamed, so a backup of any size takes a fixed amount of memory.
  */
 final class BackupArchive {
+    private static final Logger log = LoggerFactory.getLogger(BackupArchive.class);
     private static final int BUFFER = 64 * 1024;
 
     private BackupArchive() {}
@@ -34,7 +38,7 @@ final class BackupArchive {
     /** The size and checksum of a file just written or read. */
     record Sum(long size, String sha256) {}
 
-    /** An archive whose entries would land outside the directory it is unpacked into (zip-slip). */
+    /** An archive whose entries or links would land outside the directory it is unpacked into (zip-slip). */
     static final class EscapingEntry extends IOException {
         EscapingEntry(String entry) {
             super("entry '" + entry + "' would land outside the data directory");
@@ -42,78 +46,85 @@ final class BackupArchive {
     }
 
     /**
-     * Zips {@code dir} into the new file {@code out}, hashing the bytes as they are written, and forces them to disk
-     * before returning so that a rename afterwards never publishes a half-written backup.
+     * Packs {@code dir} into the new file {@code out}, hashing the bytes as they are written, and forces them to disk
+     * before returning so that a rename afterwards never publishes a half-written backup. {@code home} is where the
+     * directory lies for its workload (it differs from {@code dir} when that is a link): absolute links must point
+     * inside it.
      */
-    static Sum zip(Path dir, Path out) throws IOException {
+    static Sum pack(Path dir, Path home, Path out) throws IOException {
         MessageDigest md = sha256();
         try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             ZipOutputStream zip = new ZipOutputStream(new DigestOutputStream(
-                     new BufferedOutputStream(Channels.newOutputStream(ch), BUFFER), md))) {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                    // Directories get their own entries so that empty ones come back on restore.
-                    if (!d.equals(dir)) {
-                        ZipEntry e = new ZipEntry(entryName(dir, d) + "/");
-                        e.setLastModifiedTime(attrs.lastModifiedTime());
-                        zip.putNextEntry(e);
-                        zip.closeEntry();
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                    // Sockets, fifos and symbolic links are not data: a link could point anywhere on the server.
-                    if (!attrs.isRegularFile()) return FileVisitResult.CONTINUE;
-                    ZipEntry e = new ZipEntry(entryName(dir, f));
-                    e.setLastModifiedTime(attrs.lastModifiedTime());
-                    zip.putNextEntry(e);
-                    try (InputStream in = Files.newInputStream(f)) {
-                        in.transferTo(zip);
-                    }
-                    zip.closeEntry();
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-            zip.finish();
-            zip.flush();
+             GZIPOutputStream gz = new FastGzip(new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), BUFFER), md));
+             TarArchiveOutputStream tar = TarBackup.output(gz)) {
+            TarBackup.write(dir, home, tar);
+            tar.finish();
+            gz.finish();
+            gz.flush();
             ch.force(true);
             return new Sum(ch.size(), hex(md));
         }
     }
 
     /**
-     * Unpacks {@code zip} into {@code into} (which must exist) and returns the size and checksum of the bytes read,
-     * for the caller to compare with what the backup claims: the archive is read once, unpacked and verified together.
+     * Unpacks {@code archive} into {@code into} (which must exist and will be renamed to {@code home}) and returns the
+     * size and checksum of the bytes read, for the caller to compare with what the backup claims: the archive is read
+     * once, unpacked and verified together. A zip from before the tar is unpacked as a zip, with a warning.
      *
-     * @throws EscapingEntry when an entry names a path outside {@code into}; what was unpacked so far stays there
+     * @throws EscapingEntry when an entry or link leads outside {@code into}; what was unpacked so far stays there
      */
-    static Sum unzip(Path zip, Path into) throws IOException {
+    static Sum unpack(Path archive, Path into, Path home) throws IOException {
+        boolean zip = isZip(archive);
         MessageDigest md = sha256();
-        Path base = into.toAbsolutePath().normalize();
         try (CountingInputStream counted = new CountingInputStream(new DigestInputStream(
-                new BufferedInputStream(Files.newInputStream(zip), BUFFER), md));
-             ZipInputStream in = new ZipInputStream(counted)) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                Path target = base.resolve(e.getName()).normalize();
-                if (e.getName().startsWith("/") || e.getName().contains("\\") || !target.startsWith(base) || target.equals(base)) {
-                    throw new EscapingEntry(e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(target);
+                new BufferedInputStream(Files.newInputStream(archive), BUFFER), md))) {
+            InputStream decoded = zip ? new ZipInputStream(counted) : new GZIPInputStream(counted, BUFFER);
+            try (decoded) {
+                if (zip) {
+                    log.warn("{} is a zip taken before backups kept owners, modes and links: its files are restored owned by "
+                            + "this agent's user with default modes", archive.getFileName());
+                    unzip((ZipInputStream) decoded, into);
                 } else {
-                    Files.createDirectories(target.getParent());
-                    try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                        in.transferTo(out);
-                    }
+                    TarBackup.read(decoded, into, home);
                 }
-                if (e.getLastModifiedTime() != null) Files.setLastModifiedTime(target, e.getLastModifiedTime());
+                // What follows the last entry (a zip's central directory, gzip's trailer) belongs to the checksum too.
+                counted.transferTo(OutputStream.nullOutputStream());
             }
-            // The central directory follows the entries: it belongs to the checksum too.
-            counted.transferTo(OutputStream.nullOutputStream());
             return new Sum(counted.count, hex(md));
+        }
+    }
+
+    /** Whether a backup file is a zip, as written before the tar: by its first bytes, whatever its name. */
+    static boolean isZip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(2);
+            return magic.length == 2 && magic[0] == 'P' && magic[1] == 'K';
+        }
+    }
+
+    private static void unzip(ZipInputStream in, Path into) throws IOException {
+        Path base = into.toAbsolutePath().normalize();
+        for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+            Path target = base.resolve(e.getName()).normalize();
+            if (e.getName().startsWith("/") || e.getName().contains("\\") || !target.startsWith(base) || target.equals(base)) {
+                throw new EscapingEntry(e.getName());
+            }
+            if (e.isDirectory()) {
+                Files.createDirectories(target);
+            } else {
+                Files.createDirectories(target.getParent());
+                try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    in.transferTo(out);
+                }
+            }
+            if (e.getLastModifiedTime() != null) Files.setLastModifiedTime(target, e.getLastModifiedTime());
+        }
+    }
+
+    /** Gzip at its fastest level: the agent shares the server with the workload it backs up. */
+    private static final class FastGzip extends GZIPOutputStream {
+        FastGzip(OutputStream out) throws IOException {
+            super(out, BUFFER);
+            def.setLevel(Deflater.BEST_SPEED);
         }
     }
 
@@ -141,16 +152,6 @@ final class BackupArchive {
 
     static String hex(MessageDigest md) {
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    /** Zip entry names use '/' whatever the platform's separator. */
-    private static String entryName(Path dir, Path p) {
-        StringBuilder s = new StringBuilder();
-        for (Path part : dir.relativize(p)) {
-            if (!s.isEmpty()) s.append('/');
-            s.append(part);
-        }
-        return s.toString();
     }
 
     /** Counts the bytes read; skipping reads too, so that no byte passes by the digest underneath uncounted. */

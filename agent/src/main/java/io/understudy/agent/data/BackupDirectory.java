@@ -30,11 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backups kept on this server: {@code DIR/PROFILE/NAME.zip} and beside it {@code NAME.json}, the backup's
- * {@link BackupInfo}. A backup is good when both are there and the zip's size and checksum are the ones its sidecar
+ * The backups kept on this server: {@code DIR/PROFILE/NAME.tar.gz} and beside it {@code NAME.json}, the backup's
+ * {@link BackupInfo}. A backup is good when both are there and the archive's size and checksum are the ones its sidecar
  * claims; anything else (a half-written file left by a crash, a corrupt copy) is ignored and pruned away. Files are
- * published by rename after being forced to disk, the zip before its sidecar, so a crash never leaves a sidecar
- * claiming a zip that is not whole. Callers serialise writes per profile; reads need no lock.
+ * published by rename after being forced to disk, the archive before its sidecar, so a crash never leaves a sidecar
+ * claiming an archive that is not whole. A zip written before backups were tars ({@code NAME.zip}, also what a peer
+ * not yet upgraded sends) is still a backup, listed and restored like the others. Callers serialise writes per
+ * profile; reads need no lock.
  */
 final class BackupDirectory {
     private static final Logger log = LoggerFactory.getLogger(BackupDirectory.class);
@@ -42,13 +44,14 @@ final class BackupDirectory {
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
     /** Files being written start with this; they never count as backups. */
     private static final String TEMP = ".tmp-";
+    private static final String TAR = ".tar.gz", ZIP = ".zip";
 
     /** Newest first: a later takenAt, then (for the same millisecond) the later name. */
     static final Comparator<BackupInfo> NEWEST_FIRST =
             Comparator.comparingLong(BackupInfo::takenAt).thenComparing(BackupInfo::name).reversed();
 
-    /** A good backup and where it lies. */
-    record Kept(BackupInfo info, Path zip) {}
+    /** A good backup and where its archive lies. */
+    record Kept(BackupInfo info, Path archive) {}
 
     /** A checksum computed for a file of this size and modification time: listing again does not read it again. */
     private record Checked(long size, FileTime modified, String sha256) {}
@@ -73,13 +76,14 @@ final class BackupDirectory {
     String newName(String profile, long takenAt) {
         String base = NAME.format(Instant.ofEpochMilli(takenAt));
         String name = base;
-        for (int i = 1; Files.exists(zipOf(profile, name)) || Files.exists(sidecarOf(profile, name)); i++) name = base + "-" + i;
+        for (int i = 1; Files.exists(tarOf(profile, name)) || Files.exists(zipOf(profile, name))
+                || Files.exists(sidecarOf(profile, name)); i++) name = base + "-" + i;
         return name;
     }
 
     /** A fresh file name in the profile's directory (which it creates) for a backup being written. */
     Path temp(String profile) throws IOException {
-        return Files.createDirectories(profileDir(profile)).resolve(TEMP + UUID.randomUUID() + ".zip");
+        return Files.createDirectories(profileDir(profile)).resolve(TEMP + UUID.randomUUID() + ".part");
     }
 
     /** The good backups of the profile, newest first, each checked against its sidecar. */
@@ -119,51 +123,56 @@ final class BackupDirectory {
             log.warn("backup {} of {}: its sidecar describes another backup, ignored", name, profile);
             return Optional.empty();
         }
-        Path zip = zipOf(profile, name);
+        Path archive = archiveOf(profile, name);
         BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(zip, BasicFileAttributes.class);
+            attrs = Files.readAttributes(archive, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
         if (!attrs.isRegularFile() || attrs.size() != info.size()) return Optional.empty();
-        Checked c = checked.get(zip);
+        Checked c = checked.get(archive);
         if (c == null || c.size() != attrs.size() || !c.modified().equals(attrs.lastModifiedTime())) {
-            c = new Checked(attrs.size(), attrs.lastModifiedTime(), BackupArchive.sum(zip).sha256());
-            checked.put(zip, c);
+            c = new Checked(attrs.size(), attrs.lastModifiedTime(), BackupArchive.sum(archive).sha256());
+            checked.put(archive, c);
         }
         if (!c.sha256().equals(info.sha256())) {
             log.warn("backup {} of {} is corrupt (sha256 {}, its sidecar says {}), ignored", name, profile, c.sha256(), info.sha256());
             return Optional.empty();
         }
-        return Optional.of(new Kept(info, zip));
+        return Optional.of(new Kept(info, archive));
     }
 
     /** Forgets a checksum found wrong since it was cached, so the next listing reads the file again. */
-    void forget(Path zip) {
-        checked.remove(zip);
+    void forget(Path archive) {
+        checked.remove(archive);
     }
 
     /**
-     * Publishes a finished backup: renames its zip (already forced to disk) into place, then writes its sidecar the
-     * same way. A backup of the same name kept before is replaced.
+     * Publishes a finished backup: renames its archive (already forced to disk) into place, named for what it holds (a
+     * zip from a peer not yet upgraded keeps {@code .zip}), then writes its sidecar the same way. A backup of the same
+     * name kept before is replaced.
      */
-    void publish(Path tempZip, BackupInfo info) throws IOException {
-        Path zip = zipOf(info.profile(), info.name());
+    void publish(Path tempArchive, BackupInfo info) throws IOException {
+        boolean isZip = BackupArchive.isZip(tempArchive);
+        Path archive = isZip ? zipOf(info.profile(), info.name()) : tarOf(info.profile(), info.name());
+        Path other = isZip ? tarOf(info.profile(), info.name()) : zipOf(info.profile(), info.name());
         Path sidecar = sidecarOf(info.profile(), info.name());
-        // The old sidecar goes first, so that no moment pairs it with the new zip.
+        // The old sidecar goes first, so that no moment pairs it with the new archive; then an archive of the other kind.
         Files.deleteIfExists(sidecar);
-        Files.move(tempZip, zip, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        BasicFileAttributes attrs = Files.readAttributes(zip, BasicFileAttributes.class);
-        checked.put(zip, new Checked(attrs.size(), attrs.lastModifiedTime(), info.sha256()));
-        Path tempSidecar = zip.resolveSibling(TEMP + UUID.randomUUID() + ".json");
+        Files.deleteIfExists(other);
+        checked.remove(other);
+        Files.move(tempArchive, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        BasicFileAttributes attrs = Files.readAttributes(archive, BasicFileAttributes.class);
+        checked.put(archive, new Checked(attrs.size(), attrs.lastModifiedTime(), info.sha256()));
+        Path tempSidecar = archive.resolveSibling(TEMP + UUID.randomUUID() + ".json");
         try (FileChannel ch = FileChannel.open(tempSidecar, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.wrap(AgentProtocol.bytes(info));
             while (b.hasRemaining()) ch.write(b);
             ch.force(true);
         }
         Files.move(tempSidecar, sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(zip.getParent());
+        forceDirectory(archive.getParent());
     }
 
     /**
@@ -174,7 +183,7 @@ final class BackupDirectory {
         Set<String> kept = new HashSet<>();
         List<Kept> good = good(profile);
         for (Kept k : good.subList(0, Math.min(keep, good.size()))) {
-            kept.add(k.info().name() + ".zip");
+            kept.add(k.archive().getFileName().toString());
             kept.add(k.info().name() + ".json");
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(profileDir(profile))) {
@@ -192,8 +201,19 @@ final class BackupDirectory {
         return Files.getFileStore(Files.createDirectories(dir)).getUsableSpace();
     }
 
+    /** The backup's archive: the tar, or a zip from before the tar when only that is there. */
+    private Path archiveOf(String profile, String name) {
+        Path tar = tarOf(profile, name);
+        Path zip = zipOf(profile, name);
+        return !Files.exists(tar) && Files.exists(zip) ? zip : tar;
+    }
+
+    private Path tarOf(String profile, String name) {
+        return profileDir(profile).resolve(name + TAR);
+    }
+
     private Path zipOf(String profile, String name) {
-        return profileDir(profile).resolve(name + ".zip");
+        return profileDir(profile).resolve(name + ZIP);
     }
 
     private Path sidecarOf(String profile, String name) {

@@ -49,10 +49,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a profile's data on this server's own disk: backups of its data directory as checksummed zips, copies
- * fetched from a peer agent with a ticket, and restores that swap a whole directory in at once. A copy is checked
- * before it is kept, so a short or corrupt one never replaces a good backup. Every order for one profile runs alone;
- * serving a backup to a peer takes no lock, so two agents copying to each other never wait on one another.
+ * Keeps a profile's data on this server's own disk: backups of its data directory as checksummed tars that keep
+ * owners, modes and links, copies fetched from a peer agent with a ticket, and restores that swap a whole directory in
+ * at once. A copy is checked before it is kept, so a short or corrupt one never replaces a good backup. Every order
+ * for one profile runs alone; serving a backup to a peer takes no lock, so two agents copying to each other never wait
+ * on one another.
  */
 public final class LocalData implements DataKeeper {
     private static final Logger log = LoggerFactory.getLogger(LocalData.class);
@@ -137,7 +138,7 @@ public final class LocalData implements DataKeeper {
                     throw new DriverException(Kind.FAILED, "backups of " + id + " are kept inside its data directory " + data
                             + ": a backup would contain itself");
                 }
-                BackupArchive.Sum sum = BackupArchive.zip(real, temp);
+                BackupArchive.Sum sum = BackupArchive.pack(real, data, temp);
                 BackupInfo info = new BackupInfo(id, name, now, sum.size(), sum.sha256());
                 store.publish(temp, info);
                 store.prune(id, settings.keep());
@@ -167,7 +168,7 @@ public final class LocalData implements DataKeeper {
     public Optional<Path> file(String server, String profile, String name) {
         if (!BackupDirectory.safe(profile) || !BackupDirectory.safe(name)) return Optional.empty();
         try {
-            return store.find(profile, name).map(BackupDirectory.Kept::zip);
+            return store.find(profile, name).map(BackupDirectory.Kept::archive);
         } catch (IOException e) {
             log.warn("cannot serve backup {} of {}: {}", name, profile, e.toString());
             return Optional.empty();
@@ -339,17 +340,17 @@ public final class LocalData implements DataKeeper {
                 fresh = Files.createDirectory(data.resolveSibling("." + data.getFileName() + ".restore-" + UUID.randomUUID()));
                 BackupArchive.Sum sum;
                 try {
-                    sum = BackupArchive.unzip(k.zip(), fresh);
+                    sum = BackupArchive.unpack(k.archive(), fresh, data);
                 } catch (BackupArchive.EscapingEntry e) {
                     throw new DriverException(Kind.FAILED, "backup " + info.name() + " of " + id + " is refused: " + e.getMessage());
                 } catch (IOException e) {
                     // An unreadable archive that still matches its checksum is this server's trouble, not the backup's.
-                    if (matches(k.zip(), info)) throw e;
+                    if (matches(k.archive(), info)) throw e;
                     sum = null;
                 }
                 if (sum == null || sum.size() != info.size() || !sum.sha256().equals(info.sha256())) {
                     log.warn("backup {} of {} went corrupt since it was checked; trying an older one", info.name(), id);
-                    store.forget(k.zip());
+                    store.forget(k.archive());
                     continue;
                 }
                 swap(fresh, data);
@@ -389,9 +390,9 @@ public final class LocalData implements DataKeeper {
         }
     }
 
-    private static boolean matches(Path zip, BackupInfo info) {
+    private static boolean matches(Path archive, BackupInfo info) {
         try {
-            BackupArchive.Sum s = BackupArchive.sum(zip);
+            BackupArchive.Sum s = BackupArchive.sum(archive);
             return s.size() == info.size() && s.sha256().equals(info.sha256());
         } catch (IOException e) {
             return false;

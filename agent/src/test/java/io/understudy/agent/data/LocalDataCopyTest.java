@@ -150,7 +150,7 @@ class LocalDataCopyTest {
                 "copy of " + next.name() + " from s1 is corrupt: sha256 " + next.sha256() + " expected " + "0".repeat(64));
 
         assertThat(target.keeper.backups("s2", p).backups()).containsExactly(good);
-        assertThat(target.backupFiles()).containsExactlyInAnyOrder(good.name() + ".zip", good.name() + ".json");
+        assertThat(target.backupFiles()).containsExactlyInAnyOrder(good.name() + ".tar.gz", good.name() + ".json");
         // The reload never ran: the standby's data directory was not touched.
         assertThat(target.dataDir()).doesNotExist();
         assertThat(target.keeper.restore("s2", p)).contains(good);
@@ -172,7 +172,7 @@ class LocalDataCopyTest {
     @Test
     void copy_ofABackupThatWentCorruptAtTheSource_isNotServed() throws Exception {
         BackupInfo b = backupAtSource("1");
-        Files.write(source.backups.resolve("counter").resolve(b.name() + ".zip"), new byte[] {0}, StandardOpenOption.APPEND);
+        Files.write(source.backups.resolve("counter").resolve(b.name() + ".tar.gz"), new byte[] {0}, StandardOpenOption.APPEND);
 
         assertFails(() -> target.keeper.receive("s2", p, transfer(b, false)), Kind.FAILED, "404");
 

@@ -62,10 +62,10 @@ class LocalDataTest {
         assertThat(info.profile()).isEqualTo("counter");
         assertThat(info.name()).matches("\\d{8}T\\d{9}Z").isEqualTo("20261118T110640000Z");
         assertThat(info.takenAt()).isEqualTo(clock.millis());
-        Path zip = node.backups.resolve("counter").resolve(info.name() + ".zip");
+        Path zip = node.backups.resolve("counter").resolve(info.name() + ".tar.gz");
         assertThat(info.size()).isEqualTo(Files.size(zip));
         assertThat(info.sha256()).isEqualTo(BackupArchive.sum(zip).sha256()).matches("[0-9a-f]{64}");
-        assertThat(node.backupFiles()).containsExactly(info.name() + ".json", info.name() + ".zip");
+        assertThat(node.backupFiles()).containsExactly(info.name() + ".json", info.name() + ".tar.gz");
         Backups listed = node.keeper.backups("s1", p);
         assertThat(listed.backups()).containsExactly(info);
         assertThat(listed.freeBytes()).isPositive();
@@ -126,7 +126,7 @@ class LocalDataTest {
 
         assertThat(node.keeper.backups("s1", p).backups()).containsExactly(third, second);
         assertThat(node.backupFiles()).containsExactlyInAnyOrder(
-                second.name() + ".zip", second.name() + ".json", third.name() + ".zip", third.name() + ".json");
+                second.name() + ".tar.gz", second.name() + ".json", third.name() + ".tar.gz", third.name() + ".json");
         assertThat(node.keeper.file("s1", "counter", first.name())).isEmpty();
 
         write(node.dataDir().resolve("count"), "4");
@@ -191,7 +191,7 @@ class LocalDataTest {
         clock.advance(Duration.ofSeconds(1));
         BackupInfo bad = node.keeper.backup("s1", p);
         Path dir = node.backups.resolve("counter");
-        Files.write(dir.resolve(bad.name() + ".zip"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(dir.resolve(bad.name() + ".tar.gz"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(dir.resolve("20200101T000000000Z.zip"), "a zip whose sidecar was never written");
         Files.writeString(dir.resolve("20200101T000000001Z.json"), "{\"profile\":\"counter\",\"name\":\"20200101T000000001Z\"");
         Files.writeString(dir.resolve(".tmp-crashed.zip"), "half");
@@ -202,7 +202,7 @@ class LocalDataTest {
         clock.advance(Duration.ofSeconds(1));
         BackupInfo next = node.keeper.backup("s1", p);
         assertThat(node.backupFiles()).containsExactlyInAnyOrder(
-                good.name() + ".zip", good.name() + ".json", next.name() + ".zip", next.name() + ".json");
+                good.name() + ".tar.gz", good.name() + ".json", next.name() + ".tar.gz", next.name() + ".json");
     }
 
     @Test
@@ -215,7 +215,7 @@ class LocalDataTest {
         assertThat(node.keeper.backups("s1", p).backups()).containsExactly(newer, older);
 
         // Same size and modification time: the listing trusts its cached checksum and does not read the file again.
-        Path zip = node.backups.resolve("counter").resolve(newer.name() + ".zip");
+        Path zip = node.backups.resolve("counter").resolve(newer.name() + ".tar.gz");
         FileTime mtime = Files.getLastModifiedTime(zip);
         byte[] bytes = Files.readAllBytes(zip);
         for (int i = 30; i < 60; i++) bytes[i] ^= 0x5a;
