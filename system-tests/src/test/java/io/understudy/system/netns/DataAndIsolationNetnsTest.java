@@ -37,7 +37,7 @@ class DataAndIsolationNetnsTest {
         assertThat(backup.path("source").asText()).as(backup.toString()).isEqualTo("a");
         assertThat(SystemTests.stream(backup.path("copiedTo")).map(JsonNode::asText).toList()).containsExactly("b");
         String name = backup.path("backup").path("name").asText();
-        assertThat(dc.hostDirs.get("b").resolve("backups").resolve("web").resolve(name + ".zip")).exists();
+        assertThat(dc.hostDirs.get("b").resolve("backups").resolve("web").resolve(name + ".tar.gz")).exists();
         dc.hit();
         assertThat(dc.peek()).as("written after the backup: lost with a").isEqualTo("a 6");
 
