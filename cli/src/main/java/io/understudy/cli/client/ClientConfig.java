@@ -47,9 +47,24 @@ public final class ClientConfig {
 
     /** {@code $HOME/.config/understudy/client.yaml}; {@code user.home} when HOME is unset (Windows). */
     public static Path defaultFile(Map<String, String> env) {
+        String config = env.get("XDG_CONFIG_HOME");
+        if (config != null && config.startsWith("/")) return Path.of(config, "understudy", "client.yaml");
+        return Path.of(home(env), ".config", "understudy", "client.yaml");
+    }
+
+    /**
+     * Where understudy keeps data it makes for the user (the demo's Raft log and tokens): the XDG rule, as for the
+     * client config — {@code $XDG_DATA_HOME/understudy}, else {@code $HOME/.local/share/understudy}.
+     */
+    public static Path dataHome(Map<String, String> env) {
+        String data = env.get("XDG_DATA_HOME");
+        if (data != null && data.startsWith("/")) return Path.of(data, "understudy");
+        return Path.of(home(env), ".local", "share", "understudy");
+    }
+
+    private static String home(Map<String, String> env) {
         String home = env.get("HOME");
-        if (home == null || home.isBlank()) home = System.getProperty("user.home");
-        return Path.of(home, ".config", "understudy", "client.yaml");
+        return home == null || home.isBlank() ? System.getProperty("user.home") : home;
     }
 
     /** Resolves from the options (null when not given), the process environment and the default file. */

@@ -45,17 +45,38 @@ public class SimCommand {
         }
     }
 
-    /** {@code sim repair SERVER}. */
+    /** {@code sim repair SERVER [--wait]}. */
     @Command(name = "repair", description = "Repair a simulated server (operator).")
     public static class Repair extends ClientCommand {
         @Parameters(index = "0", paramLabel = "SERVER", description = "Server id.")
         String server;
 
+        @Option(names = "--wait", description = "Wait until the control plane sees the server running (or off, for a cold spare); "
+                + "exit 1 if it does not within --timeout. So a fallback typed next finds its home running.")
+        boolean await;
+
+        @picocli.CommandLine.Mixin
+        WaitOptions waiting;
+
         @Override
-        protected int run(ApiClient api) {
+        protected int run(ApiClient api) throws InterruptedException {
             var answer = api.post("/api/v1/sim/servers/" + ApiClient.segment(server) + "/repair", null);
             options.printMessage(answer, "server " + server + " repaired");
-            return Exit.OK;
+            if (!await) return Exit.OK;
+            long deadline = System.nanoTime() + waiting.timeout.toNanos();
+            String state = "unknown";
+            while (System.nanoTime() < deadline) {
+                for (JsonNode s : api.get("/api/v1/servers")) {
+                    if (server.equals(Views.str(s, "id"))) state = Views.str(s, "state");
+                }
+                if (state.equals("running") || state.equals("off")) {
+                    if (!options.json()) options.out().println("server " + server + " is " + state);
+                    options.out().flush();
+                    return Exit.OK;
+                }
+                Thread.sleep(waiting.pollInterval.toMillis());
+            }
+            return fail(Exit.FAILED, "server " + server + " still " + state + " after " + io.understudy.state.Durations.format(waiting.timeout));
         }
     }
 

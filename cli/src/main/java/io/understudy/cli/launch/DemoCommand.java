@@ -20,7 +20,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (options.speed == null) options.speed = 10.0;
-        Path dir = options.dataDir != null ? options.dataDir : Path.of(System.getProperty("user.home"), ".local", "share", "understudy", "demo");
+        Path dir = options.dataDir != null ? options.dataDir : io.understudy.cli.client.ClientConfig.dataHome(System.getenv()).resolve("demo");
         if (regularsPerGroup < 1) {
             System.err.println("error: --regulars-per-group: expected a positive number, got " + regularsPerGroup);
             return 2;

@@ -34,6 +34,16 @@ final class Serve {
             System.err.println("error: --speed: expected a positive number, got " + o.speed);
             return 2;
         }
+        String taken = PortCheck.firstTaken(o.bind, List.of(
+                new PortCheck.Need("--port", o.port, "the HTTP API"),
+                new PortCheck.Need("--raft-port", o.raftPort(), o.raftPort == null
+                        ? "the Raft port, by default the HTTP port + 1" : "the Raft port")));
+        if (taken != null) {
+            System.err.println("error: " + taken);
+            return 2;
+        }
+        Path tokensFile = m.tokensFile() != null ? m.tokensFile() : dataDir.resolve("tokens.json");
+        boolean newTokens = !java.nio.file.Files.exists(tokensFile);
         Node node = new Node(new Node.Settings(dataDir, o.bind, o.port, o.raftPort(), config, o.speed, SimTimings.DEFAULTS,
                 m.nodeId(), m.peers(), m.tokensFile()));
         String url = "http://" + (o.bind.equals("0.0.0.0") ? "127.0.0.1" : o.bind) + ":" + node.port();
@@ -44,8 +54,9 @@ final class Serve {
         System.out.println("understudy " + (demo ? "demo" : "server") + " running" + (m.peers().isEmpty() ? ""
                 : " as node " + m.nodeId() + " of " + m.peers().stream().map(RatisSettings.Peer::id).toList()));
         System.out.println("  API:          " + url + "/api/v1   (metrics: " + url + "/metrics)");
-        System.out.println("  admin token:  " + admin);
-        System.out.println("  tokens:       " + (m.tokensFile() != null ? m.tokensFile() : dataDir.resolve("tokens.json")) + " (admin, operator, viewer)");
+        // The admin token is a secret: printed once, when it is made; afterwards the tokens file holds it.
+        if (newTokens) System.out.println("  admin token:  " + admin + "   (printed once; kept in the tokens file)");
+        System.out.println("  tokens:       " + tokensFile + " (admin, operator, viewer)");
         System.out.println("  data dir:     " + dataDir);
         if (m.peers().isEmpty()) System.out.println("  client config written to " + clientConfig + ": try `./understudy servers`");
         else System.out.println("  try `./understudy --url URL1,URL2,URL3 cluster status` with every node's API URL");

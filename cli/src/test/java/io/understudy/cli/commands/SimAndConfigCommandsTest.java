@@ -91,4 +91,27 @@ class SimAndConfigCommandsTest {
         assertThat(r.err()).contains("cannot read", "nope.yaml", "no such file");
         assertThat(api.requests()).isEmpty();
     }
+
+    /** Found pasting the README tour: fallback right after sim repair failed, "home server bl-2 … is not running (fenced)". */
+    @Test
+    void fallbackRightAfterSimRepairFoundHomeFenced() {
+        api.on("POST", "/api/v1/sim/servers/bl-2/repair", 200, "{'message':'bl-2 repaired'}");
+        api.on("GET", "/api/v1/servers", 200, "[{'id':'bl-2','state':'running'}]");
+
+        Result r = TestCli.run(api.args("sim", "repair", "bl-2", "--wait"));
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("server bl-2 is running");
+    }
+
+    @Test
+    void simRepairWait_serverStaysFenced_exits1NamingTheState() {
+        api.on("POST", "/api/v1/sim/servers/bl-2/repair", 200, "{'message':'bl-2 repaired'}");
+        api.on("GET", "/api/v1/servers", 200, "[{'id':'bl-2','state':'fenced'}]");
+
+        Result r = TestCli.run(api.args("sim", "repair", "bl-2", "--wait", "--timeout", "1s", "--poll-interval", "100ms"));
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("server bl-2 still fenced after 1s");
+    }
 }
