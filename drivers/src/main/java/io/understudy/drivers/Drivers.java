@@ -9,6 +9,7 @@ public final class Drivers {
     private final IdentityDriver identity;
     private final WorkloadDriver workload;
     private final DataDriver data;
+    private FabricDrivers fabric = FabricDrivers.NONE;
 
     public Drivers(Map<String, PowerDriver> powerByName, IdentityDriver identity, WorkloadDriver workload, DataDriver data) {
         this.powerByName = Map.copyOf(powerByName);
@@ -36,6 +37,18 @@ public final class Drivers {
 
     public WorkloadDriver workload() {
         return workload;
+    }
+
+    /** With the enclosures' fabric drivers (none by default). */
+    public Drivers withFabric(FabricDrivers f) {
+        Drivers d = new Drivers(powerByName, identity, workload, data);
+        d.fabric = f;
+        return d;
+    }
+
+    /** Which enclosures assign FC addresses at the bay, and through which driver. */
+    public FabricDrivers fabric() {
+        return fabric;
     }
 
     /** Empty where nothing carries profiles' data (then profiles with a data directory are not synced). */

@@ -74,6 +74,12 @@ final class DataCenters {
             return this;
         }
 
+        Policy boot(Duration timeout) {
+            p = new GroupPolicy(p.protection(), p.eventHandling(), p.heartbeatInterval(), p.failureTimeout(), p.anticipatedFailures(), p.preempt(), p.serializeJobs(), p.fenceTimeout(), timeout, p.verifyTimeout(), p.verifyRechecks(), p.fallbackHoldDown(), p.fallbackLimit(), p.fallbackWindow(),
+                    p.backupInterval(), p.syncInterval(), p.selfFenceTimeout(), p.fenceWithoutBmc(), p.splitBrainYield());
+            return this;
+        }
+
         Policy verify(Duration timeout, int rechecks) {
             p = new GroupPolicy(p.protection(), p.eventHandling(), p.heartbeatInterval(), p.failureTimeout(), p.anticipatedFailures(), p.preempt(), p.serializeJobs(), p.fenceTimeout(), p.bootTimeout(), timeout, rechecks, p.fallbackHoldDown(), p.fallbackLimit(), p.fallbackWindow());
             return this;

@@ -38,9 +38,15 @@ final class SimFixture {
 
     /** With the BMCs {@code bmcs} makes of the simulator's (slow ones, busy ones) in front of every server. */
     SimFixture(DataCenterConfig config, SimTimings timings, java.util.function.BiFunction<SimDataCenter, DrivenScheduler, PowerDriver> bmcs) {
+        this(config, timings, bmcs, sim -> sim);
+    }
+
+    /** With the identity driver {@code identity} makes of the simulator's (real agents instead of bays, {@link OsAgents}). */
+    SimFixture(DataCenterConfig config, SimTimings timings, java.util.function.BiFunction<SimDataCenter, DrivenScheduler, PowerDriver> bmcs,
+               Function<SimDataCenter, io.understudy.drivers.IdentityDriver> identity) {
         this.config = config;
         sim = new SimDataCenter(config, clock, timings);
-        engine = new Engine(store, new Drivers(Map.of("sim", bmcs.apply(sim, clock)), sim, sim, sim), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
+        engine = new Engine(store, new Drivers(Map.of("sim", bmcs.apply(sim, clock)), identity.apply(sim), sim, sim), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
         sim.addListener(engine.detector());
         var r = store.submit(new ApplyConfig(config, "test", clock.now()));
         if (!r.ok()) throw new IllegalStateException(r.message());

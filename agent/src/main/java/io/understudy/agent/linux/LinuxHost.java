@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * A real Linux server as a {@link Host}: alias addresses on one interface ({@code ip addr replace}/{@code del}),
  * announced by gratuitous ARP (iputils {@code arping}) at once, a few times more, then periodically; the profile's
  * MAC on that interface when {@link LinuxHostSettings#setMac()}; its hostname in a file; its workload through
- * {@code sh -c}. There is no fabric driver here: a boot-from-SAN port is refused, other WWPNs fail.
+ * {@code sh -c}; its other FC ports as NPIV virtual ports on this server's HBAs ({@link NpivPorts}). A boot-from-SAN
+ * port is refused: only an enclosure that assigns addresses at the bay moves one, before the server boots.
  *
  * <p>Identity changes are checked whole before the first one is made, so a refused profile leaves the server
  * untouched. The check includes duplicate address detection ({@link AddressProbe}): an alias another host answers
@@ -41,6 +42,8 @@ public final class LinuxHost implements Host, AutoCloseable {
     private final AddressProbe probe;
     /** The interface's MAC before any profile's: what release puts back. */
     private final String ownMac;
+    /** Where the kernel's FC transport is: /sys, a temporary tree in tests. */
+    private volatile NpivPorts npiv = new NpivPorts(Path.of("/sys"));
 
     private LinuxHost(LinuxHostSettings settings, IpLink link, Announcer announcer, LinuxWorkload workload,
                       AddressProbe probe, String ownMac) {
@@ -84,7 +87,7 @@ public final class LinuxHost implements Host, AutoCloseable {
     @Override
     public void applyIdentity(ProfileSpec profile) throws DriverException {
         Identity id = profile.identity();
-        checkFcPorts(profile);
+        List<NpivPorts.Placement> vports = checkFcPorts(profile);
         List<Alias> aliases = aliases(id);
         Optional<String> mac = mac(profile);
         String hostname = hostname(id);
@@ -92,6 +95,7 @@ public final class LinuxHost implements Host, AutoCloseable {
             Map<String, Integer> present = link.addresses();
             List<Alias> missing = aliases.stream().filter(a -> !present.containsKey(a.address())).toList();
             refuseAnswered(missing);
+            npiv.create(vports);
             // The MAC first: arping announces whatever MAC the interface has when it runs.
             if (mac.isPresent() && !mac.get().equals(link.mac())) link.setMac(mac.get());
             for (Alias a : missing) link.add(a);
@@ -110,10 +114,11 @@ public final class LinuxHost implements Host, AutoCloseable {
         throw new DriverException(Kind.CONFLICT, String.join("; ", each));
     }
 
-    /** Takes back what {@link #applyIdentity} wrote; FC ports are ignored, since this host never writes them. */
+    /** Takes back what {@link #applyIdentity} wrote (boot-from-SAN ports are never written, so never deleted). */
     @Override
     public void releaseIdentity(ProfileSpec profile) throws DriverException {
         Identity id = profile.identity();
+        List<FcPort> vports = movable(id);
         List<Alias> aliases = aliases(id);
         Optional<String> mac = mac(profile);
         synchronized (this) {
@@ -132,6 +137,7 @@ public final class LinuxHost implements Host, AutoCloseable {
                 link.setMac(ownMac);
             }
             removeHostname(id.hostname());
+            npiv.delete(vports);
         }
     }
 
@@ -140,7 +146,9 @@ public final class LinuxHost implements Host, AutoCloseable {
     public synchronized boolean holdsIdentity(ProfileSpec profile) throws DriverException {
         List<Alias> aliases = aliases(profile.identity());
         Optional<String> mac = mac(profile);
-        if (aliases.isEmpty() && mac.isEmpty()) return false;
+        List<FcPort> vports = movable(profile.identity());
+        if (aliases.isEmpty() && mac.isEmpty() && vports.isEmpty()) return false;
+        if (!npiv.hold(vports)) return false;
         if (!aliases.isEmpty()) {
             Map<String, Integer> present = link.addresses();
             for (Alias a : aliases) if (!present.containsKey(a.address())) return false;
@@ -205,7 +213,14 @@ public final class LinuxHost implements Host, AutoCloseable {
         announcer.withdrawAll();
     }
 
-    private static void checkFcPorts(ProfileSpec p) throws DriverException {
+    /** Where the kernel's FC transport is found (default /sys): tests give a tree of their own. */
+    public LinuxHost sysfsRoot(Path root) {
+        npiv = new NpivPorts(root);
+        return this;
+    }
+
+    /** Refuses a boot-from-SAN port; places the others on NPIV-capable HBAs, failing when there are too few. */
+    private List<NpivPorts.Placement> checkFcPorts(ProfileSpec p) throws DriverException {
         List<FcPort> ports = p.identity().fcPorts();
         for (FcPort f : ports) {
             if (f.bootFromSan()) {
@@ -213,10 +228,12 @@ public final class LinuxHost implements Host, AutoCloseable {
                         + ") of profile " + p.id() + " is never rewritten on a running server; move it with a cold failover");
             }
         }
-        if (!ports.isEmpty()) {
-            List<String> wwpns = ports.stream().map(FcPort::wwpn).toList();
-            throw new DriverException(Kind.FAILED, "no fabric driver configured: cannot move WWPNs " + wwpns + " of profile " + p.id());
-        }
+        return npiv.plan(ports);
+    }
+
+    /** The FC ports this host writes (as NPIV vports): all but boot-from-SAN ones. */
+    private static List<FcPort> movable(Identity id) {
+        return id.fcPorts().stream().filter(f -> !f.bootFromSan()).toList();
     }
 
     private List<Alias> aliases(Identity id) throws DriverException {

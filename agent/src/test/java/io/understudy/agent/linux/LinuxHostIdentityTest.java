@@ -129,14 +129,39 @@ class LinuxHostIdentityTest {
     }
 
     @Test
-    void applyIdentity_otherWwpn_failsWithoutFabricDriver() {
+    void applyIdentity_otherWwpn_failsWithoutAnNpivCapableHba(@TempDir Path sys) {
+        a.sysfsRoot(sys);
         ProfileSpec p = profile(new Identity("web1", List.of(ALIAS), List.of(),
                 List.of(new FcPort("fc1", "50:01:43:80:00:00:00:02", "50:01:43:80:00:00:00:00", false))));
 
         assertThatThrownBy(() -> a.applyIdentity(p)).isInstanceOfSatisfying(DriverException.class, e -> {
             assertThat(e.kind()).isEqualTo(DriverException.Kind.FAILED);
-            assertThat(e.getMessage()).contains("no fabric driver configured");
+            assertThat(e.getMessage()).contains("no NPIV-capable fc_host");
         });
+        assertThat(net.addresses("a")).doesNotContain(ALIAS + "/24");
+    }
+
+    /** WWNs could not move at all ("no fabric driver configured"): a non-boot port is now an NPIV vport on an HBA. */
+    @Test
+    void applyIdentity_otherWwpn_becomesAnNpivVport_releaseDeletesIt(@TempDir Path sys) throws Exception {
+        Path hba = Files.createDirectories(sys.resolve("class/fc_host/host3"));
+        Files.writeString(hba.resolve("vport_create"), "");
+        Files.writeString(hba.resolve("vport_delete"), "");
+        a.sysfsRoot(sys);
+        ProfileSpec p = profile(new Identity("web1", List.of(ALIAS), List.of(),
+                List.of(new FcPort("fc1", "50:01:43:80:00:00:00:02", "50:01:43:80:00:00:00:01", false))));
+
+        a.applyIdentity(p);
+        assertThat(Files.readString(hba.resolve("vport_create"))).isEqualTo("5001438000000002:5001438000000001\n");
+        assertThat(net.addresses("a")).contains(ALIAS + "/24");
+        assertThat(a.holdsIdentity(p)).as("no vport yet").isFalse();
+        // As the kernel shows the vport it made on host3.
+        Path vport = Files.createDirectories(sys.resolve("class/fc_vports/vport-3:0-0"));
+        Files.writeString(vport.resolve("port_name"), "0x5001438000000002\n");
+        assertThat(a.holdsIdentity(p)).isTrue();
+
+        a.releaseIdentity(p);
+        assertThat(Files.readString(hba.resolve("vport_delete"))).isEqualTo("5001438000000002:5001438000000001\n");
         assertThat(net.addresses("a")).doesNotContain(ALIAS + "/24");
     }
 

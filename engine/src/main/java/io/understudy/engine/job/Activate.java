@@ -10,9 +10,10 @@ import io.understudy.state.AlarmType;
 import io.understudy.state.command.ObserveServer;
 
 /**
- * Brings the profile up on the target. Cold: the identity is set at the bay while the server is off, then it is
- * powered on and boots into it. Hot: the server is already booted and its agent applies the identity without a
- * reboot. Each run looks at the target first (off, booting, up without the identity, up with it) and does the next
+ * Brings the profile up on the target. Where the identity lives in the server's OS (a real agent), see
+ * {@link AgentActivation}: powered on if off, then the agent applies it. Otherwise (the simulator's bays): cold, the
+ * identity is set at the bay while the server is off, then it is powered on and boots into it; hot, the server is
+ * already booted and its agent applies the identity without a reboot. Each run looks at the target first (off, booting, up without the identity, up with it) and does the next
  * thing, so the step can be run again at any point.
  */
 final class Activate implements JobStep {
@@ -34,12 +35,12 @@ final class Activate implements JobStep {
         ProfileSpec profile = c.profile();
         ProtectionLevel level = c.level();
         try {
-            if (level != ProtectionLevel.COLD && c.drivers().identity().lapsesWhenOff(id)) {
-                // A hot or preloaded spare with a real agent is up: ask the agent first and spare the BMC round trip
-                // (tens to hundreds of ms of outage). Only an agent that does not answer sends us to the BMC below.
-                Outcome fast = throughAgent(c, id, profile, level);
-                if (fast != null) return fast;
+            if (c.drivers().identity().lapsesWhenOff(id)) {
+                // A real agent: the identity lives in the running OS, so it cannot be set at the bay of a server that
+                // is off (issue 11: cold spares were never powered on). Power on, wait for the agent, push to it.
+                return AgentActivation.run(c, id, spec, profile, level);
             }
+            // The simulator's bays (VCEM style): the identity is set at the bay while the server is off.
             PowerReading power = c.drivers().power(spec).read(id, c.call());
             if (power.power() == PowerReading.Power.OFF) {
                 // Ordered once, then only after a back-off: a BMC that starts power-on over on each order keeps the
@@ -94,7 +95,7 @@ final class Activate implements JobStep {
      * Identity then workload through the running agent, two orders and no more (each is idempotent, and the agent
      * answers once it has done it); null when the agent does not answer.
      */
-    private static Outcome throughAgent(StepContext c, String id, ProfileSpec profile, ProtectionLevel level) throws DriverException {
+    static Outcome throughAgent(StepContext c, String id, ProfileSpec profile, ProtectionLevel level) throws DriverException {
         try {
             c.drivers().identity().assign(id, profile, c.call());
         } catch (DriverException e) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Assumptions;
  * {@code c}, all on one bridge with 198.18.0.0/24 addresses. Each server has an ipmi_sim BMC on the control plane's
  * loopback whose power control is the host itself: power off takes its link down, kills every process in it and
  * drops what lived in RAM (alias addresses). The profile's workload is the project's counter service on the alias.
- * Logs, configuration and the control plane's decisions stay under {@code target/netns-run/NAME}.
+ * With protection {@code cold} the spare {@code b} waits powered off, its agent started by its BMC's power-on
+ * ({@link ColdSpare}). Logs, configuration and the control plane's decisions stay under {@code target/netns-run/NAME}.
  */
 final class NetnsDataCenter implements AutoCloseable {
     static final Path JAR = Path.of("..", "cli", "target", "understudy.jar").toAbsolutePath().normalize();
@@ -111,6 +112,9 @@ final class NetnsDataCenter implements AutoCloseable {
                 bmc.put(h, bmcFor(h));
             }
             Path config = Files.writeString(dir.resolve("dc.yaml"), dataCenter(heartbeat, timeout));
+            // A cold spare waits powered off (before the control plane first looks): its BMC's power-on starts its agent.
+            boolean cold = protection.equals("cold");
+            if (cold) ColdSpare.standBy(this, "b");
             Path cpLog = dir.resolve("cp.log");
             Process cp = lab.start("cp", cpLog, Map.of("HOME", dir.toString()), List.of(java(), "-Xmx384m", "-jar", JAR.toString(),
                     "server", "--config", config.toString(), "--data-dir", dir.resolve("cp-data").toString(), "--bind", lab.address("cp"),
@@ -118,7 +122,7 @@ final class NetnsDataCenter implements AutoCloseable {
             processes.add(cp);
             SystemTests.awaitLine(cpLog, "understudy server running", cp, Duration.ofSeconds(60));
             token = SystemTests.adminToken(dir.resolve("cp-data").resolve("tokens.json"));
-            for (String h : List.of("a", "s", "b")) startAgent(h);
+            for (String h : List.of("a", "s", "b")) if (!(cold && h.equals("b"))) startAgent(h);
         } catch (Exception | AssertionError e) {
             close();
             throw e;
@@ -135,7 +139,8 @@ final class NetnsDataCenter implements AutoCloseable {
         awaitTrue(() -> who().equals("a"), Duration.ofSeconds(30), "the service answers from a");
         // A preloaded standby's workload is started by the control plane (it checks its spares every 5 s).
         if (protection.equals("preloaded")) awaitTrue(() -> counterRuns("b"), Duration.ofSeconds(30), "the control plane starts b's workload");
-        api(n -> SystemTests.stream(n).allMatch(s -> s.get("state").asText().equals("running")), Duration.ofSeconds(30), "/api/v1/servers");
+        api(n -> SystemTests.stream(n).allMatch(s -> s.get("state").asText().equals(
+                protection.equals("cold") && s.get("id").asText().equals("b") ? "off" : "running")), Duration.ofSeconds(30), "/api/v1/servers");
     }
 
     /** How the regular server {@code a} fails in a trial. */
@@ -233,6 +238,8 @@ final class NetnsDataCenter implements AutoCloseable {
                            else
                              ip -n %2$s link set v%1$s up
                              echo 1 > "$D/power"
+                             # A host that boots at power-on (a cold spare) starts its agent here.
+                             [ -x "$D/boot" ] && "$D/boot"
                            fi
                          fi
                          shift 2
@@ -302,7 +309,29 @@ final class NetnsDataCenter implements AutoCloseable {
      */
     void startAgent(String h) throws Exception {
         Path hostDir = hostDirs.get(h);
-        Path agentYaml = Files.writeString(hostDir.resolve("agent.yaml"), """
+        Path agentYaml = agentYaml(h);
+        Path log = hostDir.resolve("agent.log");
+        Files.deleteIfExists(log);
+        Process p = lab.start(h, log, agentEnv(h), agentCommand(agentYaml));
+        processes.add(p);
+        agents.put(h, p);
+        SystemTests.awaitLine(log, "understudy agent running", p, Duration.ofSeconds(60));
+    }
+
+    /** The environment of host {@code h}'s agent (its workload commands read $LAB_HOST and $LAB_DIR). */
+    Map<String, String> agentEnv(String h) {
+        Path hostDir = hostDirs.get(h);
+        return Map.of("LAB_HOST", h, "LAB_DIR", hostDir.toString(), "HOME", hostDir.toString());
+    }
+
+    static List<String> agentCommand(Path agentYaml) {
+        return List.of(java(), "-Xmx96m", "-jar", JAR.toString(), "agent", "--config", agentYaml.toString());
+    }
+
+    /** Writes host {@code h}'s agent configuration. */
+    Path agentYaml(String h) throws IOException {
+        Path hostDir = hostDirs.get(h);
+        return Files.writeString(hostDir.resolve("agent.yaml"), """
                 server: %s
                 listen: %s:7700
                 controlPlane: [http://%s:8080]
@@ -312,13 +341,6 @@ final class NetnsDataCenter implements AutoCloseable {
                 data: {backupDir: %s, root: %s}
                 """.formatted(h, lab.address(h), lab.address("cp"), hostDir.resolve("agent.secret"), heartbeat.toMillis(),
                 hostDir.resolve("backups"), hostDir));
-        Path log = hostDir.resolve("agent.log");
-        Files.deleteIfExists(log);
-        Process p = lab.start(h, log, Map.of("LAB_HOST", h, "LAB_DIR", hostDir.toString(), "HOME", hostDir.toString()),
-                List.of(java(), "-Xmx96m", "-jar", JAR.toString(), "agent", "--config", agentYaml.toString()));
-        processes.add(p);
-        agents.put(h, p);
-        SystemTests.awaitLine(log, "understudy agent running", p, Duration.ofSeconds(60));
     }
 
     /** kill -9 of host {@code h}'s agent alone: its workload and aliases stay, as after an agent crash. */
