@@ -54,11 +54,14 @@ final class Views {
         return out;
     }
 
-    /** What of the server the simulator plays ("bmc", "agent"), empty for a real server (invariant 8: shown, never hidden). */
+    /**
+     * What of the server the simulator plays ("bmc", "agent"), empty for a real server (invariant 8: shown, never
+     * hidden). A simulated agent beside a real BMC is a lab's stand-in ({@code --simulate-missing-agents}).
+     */
     static List<String> simulated(DriverFactory.Simulated sim) {
         List<String> parts = new ArrayList<>();
         if (sim.bmc()) parts.add("bmc");
-        if (sim.agent()) parts.add(sim.bmc() ? "agent" : "agent (lab stand-in)");
+        if (sim.agent()) parts.add("agent");
         return parts;
     }
 

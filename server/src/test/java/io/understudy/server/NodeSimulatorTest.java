@@ -92,7 +92,7 @@ class NodeSimulatorTest {
         try (Node node = new Node(settings(dir, withRealServer(null)).simulatingMissingAgents(true))) {
             assertThat(node.standIns()).containsExactly("dl-1");
             Map<String, JsonNode> view = byId(servers(node));
-            assertThat(view.get("dl-1").get("simulated")).extracting(JsonNode::asText).containsExactly("agent (lab stand-in)");
+            assertThat(view.get("dl-1").get("simulated")).extracting(JsonNode::asText).containsExactly("agent");
             assertThat(view.get("bl-1").get("simulated")).extracting(JsonNode::asText).containsExactly("bmc", "agent");
         }
     }
