@@ -117,7 +117,7 @@ class BmcFailoverTest {
     }
 
     private void start(DataCenterConfig config) {
-        engine = new Engine(store, DriverFactory.forConfig(config, sim), clock, EngineSettings.DEFAULTS, steps, EngineListener.NONE);
+        engine = new Engine(store, DriverFactory.forLab(() -> config, sim), clock, EngineSettings.DEFAULTS, steps, EngineListener.NONE);
         sim.addListener(engine.detector());
         var r = store.submit(new ApplyConfig(config, "test", clock.now()));
         assertThat(r.ok()).as(r.message()).isTrue();

@@ -4,5 +4,10 @@ package io.understudy.drivers;
 public record PowerReading(Power power, Health health, String detail) {
     public enum Power { ON, OFF }
 
-    public enum Health { OK, WARNING, CRITICAL }
+    /**
+     * Hardware health as measured by the BMC. {@code UNKNOWN} where nothing was measured (a fence agent only knows
+     * power, a BMC that reports no status): never read as healthy or as failed, and never convicts a server; only
+     * {@code CRITICAL} does. Declared from least to most telling, so the worse of two readings is the greater.
+     */
+    public enum Health { UNKNOWN, OK, WARNING, CRITICAL }
 }

@@ -207,6 +207,18 @@ public abstract class PowerDriverContract {
         assertThat(last.kind()).isEqualTo(DriverException.Kind.UNREACHABLE);
     }
 
+    /** Issue 11: "log in" may pass only once the credentials were tried; a wrong password fails there, not later. */
+    @Test
+    void checkSaidLogInOkBeforeTryingCredentials_wrongPassword_failsAtLogIn() throws Exception {
+        PowerDriver d = wrongPassword();
+        Assumptions.assumeTrue(d != null, "this implementation has no credentials");
+        BmcCheck c = d.check(server(), ctx());
+        assertThat(c.stages()).as(c.toString()).extracting(BmcCheck.Stage::name).containsExactly("reach", "log in");
+        assertThat(c.stages()).extracting(BmcCheck.Stage::ok).containsExactly(true, false);
+        assertThat(c.stages().get(1).kind()).isEqualTo(DriverException.Kind.AUTH);
+        if (password() != null) assertThat(c.stages().get(1).detail()).doesNotContain(password());
+    }
+
     private void assertNoPassword(DriverException e) {
         String pw = password();
         if (pw == null) return;

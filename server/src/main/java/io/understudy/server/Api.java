@@ -41,10 +41,16 @@ public final class Api {
     private final Scheduler clock;
     private Javalin app;
     private AgentReceiver agents;
+    private final boolean simulateMissingAgents;
 
-    /** @param clock the scheduler's clock, which the demo speeds up; the page measures step durations against it */
-    public Api(StateStore store, Engine engine, SimDataCenter sim, Tokens tokens, Metrics metrics, String node, Scheduler clock) {
-        this.events = new EventStream(new PageView(store, engine, sim, clock, node));
+    /**
+     * @param clock the scheduler's clock, which the demo speeds up; the page measures step durations against it
+     * @param simulateMissingAgents whether this node is a lab whose simulator plays the agents real-BMC servers lack
+     */
+    public Api(StateStore store, Engine engine, SimDataCenter sim, Tokens tokens, Metrics metrics, String node, Scheduler clock,
+               boolean simulateMissingAgents) {
+        this.simulateMissingAgents = simulateMissingAgents;
+        this.events = new EventStream(new PageView(store, engine, sim, clock, node, simulateMissingAgents));
         this.store = store;
         this.engine = engine;
         this.sim = sim;
@@ -95,7 +101,7 @@ public final class Api {
             sse.handle(ctx);
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
-        app.get("/api/v1/servers", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, s -> Views.servers(s, engine))));
+        app.get("/api/v1/servers", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, s -> Views.servers(s, engine, simulateMissingAgents))));
         app.get("/api/v1/groups", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, Views::groups)));
         app.get("/api/v1/profiles", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, Views::profiles)));
         app.get("/api/v1/jobs", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, s -> s.jobs().stream()
@@ -184,6 +190,9 @@ public final class Api {
         app.post("/api/v1/config", ctx -> {
             String by = role(ctx, Tokens.Role.ADMIN);
             DataCenterConfig config = ConfigLoader.parse(ctx.body(), "request body");
+            // Invariant 8, as at start: a real-BMC server without an agent is refused outside a lab that asked for it.
+            var missing = io.understudy.model.config.ConfigValidator.agentsMissing(config);
+            if (!missing.isEmpty() && !simulateMissingAgents) throw new io.understudy.state.config.ConfigException("request body", missing);
             done(ctx, engine.operations().applyConfig(config, by), "config");
         });
         app.get("/api/v1/sim/servers", ctx -> {
@@ -218,7 +227,8 @@ public final class Api {
             for (var server : store.read(ClusterState::config).servers()) {
                 Map<String, Object> m = new java.util.LinkedHashMap<>();
                 m.put("server", server.id());
-                m.put("agent", server.agent() == null ? "simulated" : server.agent().endpoint());
+                m.put("agent", server.agent() != null ? server.agent().endpoint()
+                        : io.understudy.drivers.DriverFactory.simulated(server, simulateMissingAgents).agent() ? "simulated" : "none");
                 java.time.Instant seen = engine.detector().lastSeen(server.id());
                 m.put("lastHeartbeat", seen);
                 m.put("silentMs", seen == null ? null : java.time.Duration.between(seen, clock.now()).toMillis());
@@ -261,6 +271,8 @@ public final class Api {
         String id = store.read(s -> s.resolveServer(ctx.pathParam("id"))).orElse(ctx.pathParam("id"));
         if (sim == null) throw new ApiError(404, "this node runs no simulated data center", "server");
         if (!sim.knows(id)) throw new ApiError(404, "no simulated server '" + ctx.pathParam("id") + "'", "server");
+        boolean played = store.read(s -> s.config().server(id)).map(spec -> io.understudy.drivers.DriverFactory.simulated(spec, simulateMissingAgents).any()).orElse(false);
+        if (!played) throw new ApiError(404, "'" + ctx.pathParam("id") + "' is a real server: the simulator does not play it", "server");
         return id;
     }
 

@@ -1,8 +1,11 @@
 package io.understudy.server;
 
+import io.understudy.drivers.DriverFactory;
 import io.understudy.drivers.Drivers;
 import io.understudy.engine.Engine;
 import io.understudy.engine.EngineSettings;
+import io.understudy.model.config.ConfigError;
+import io.understudy.model.config.ConfigValidator;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.sim.SimDataCenter;
 import io.understudy.sim.SimTimings;
@@ -40,9 +43,12 @@ public final class Node implements AutoCloseable {
      * @param nodeId this node's id in its Raft group
      * @param peers every member of the group, this node included, at their Raft addresses; empty for a single node
      * @param tokensFile the API tokens, shared by the nodes of a group; null for {@code tokens.json} in the data dir
+     * @param simulateMissingAgents a lab's explicit opt-in: the simulator plays the agent of a real-BMC server
+     *        configured without one; otherwise such a server is refused (invariant 8)
      */
     public record Settings(Path dataDir, String bind, int httpPort, int raftPort, DataCenterConfig config, double speed,
-                           SimTimings timings, String nodeId, List<RatisSettings.Peer> peers, Path tokensFile) {
+                           SimTimings timings, String nodeId, List<RatisSettings.Peer> peers, Path tokensFile,
+                           boolean simulateMissingAgents) {
         public Settings {
             if (nodeId == null) nodeId = "n1";
             peers = peers == null ? List.of() : List.copyOf(peers);
@@ -50,7 +56,12 @@ public final class Node implements AutoCloseable {
 
         /** A single node with its tokens in its data directory. */
         public Settings(Path dataDir, String bind, int httpPort, int raftPort, DataCenterConfig config, double speed, SimTimings timings) {
-            this(dataDir, bind, httpPort, raftPort, config, speed, timings, "n1", List.of(), null);
+            this(dataDir, bind, httpPort, raftPort, config, speed, timings, "n1", List.of(), null, false);
+        }
+
+        /** The same settings with the lab's stand-in agents switched on or off. */
+        public Settings simulatingMissingAgents(boolean on) {
+            return new Settings(dataDir, bind, httpPort, raftPort, config, speed, timings, nodeId, peers, tokensFile, on);
         }
 
         RatisSettings raft() {
@@ -74,6 +85,8 @@ public final class Node implements AutoCloseable {
     private ClockMark clockMark;
     private ChangeLog changes;
     private final SimDataCenter sim;
+    /** Whether this node was started as a lab whose simulator plays the agents real-BMC servers lack. */
+    private final boolean simulateMissingAgents;
     private final Engine engine;
     private final Api api;
     private final ExecutorService steps = Executors.newFixedThreadPool(4, r -> {
@@ -92,6 +105,9 @@ public final class Node implements AutoCloseable {
     private io.understudy.drivers.redfish.RedfishEventSubscriptions events;
 
     public Node(Settings settings) throws IOException {
+        // Refused before anything is committed: a configuration this node will not run must not reach the group.
+        if (settings.config() != null) refuseMissingAgents(settings.config(), settings);
+        simulateMissingAgents = settings.simulateMissingAgents();
         Files.createDirectories(settings.dataDir());
         tokens = settings.tokensFile() == null ? Tokens.loadOrCreate(settings.dataDir()) : Tokens.loadOrCreateFile(settings.tokensFile());
         store = RatisStateStore.start(settings.raft());
@@ -100,19 +116,21 @@ public final class Node implements AutoCloseable {
             // the state, so none of them may start before this node has applied its whole committed log.
             catchUp(settings);
             DataCenterConfig config = joinWithConfig(settings);
+            refuseMissingAgents(config, settings);
             clockMark = new ClockMark(settings.dataDir());
             scheduler = new ScaledScheduler(settings.speed(), origin());
             clockMark.keep(scheduler, settings.speed());
-            // Servers with a real (or external) BMC and agent need no simulator here; the demo's need this one.
-            boolean simulated = config.servers().stream().anyMatch(s -> s.agent() == null || "sim".equals(s.bmc().driver()));
+            // Invariant 8: the simulator plays only what the operator named (a sim BMC, a lab's stand-in agents).
+            boolean simulated = config.servers().stream().anyMatch(s -> DriverFactory.simulated(s, simulateMissingAgents).any());
             sim = simulated ? new SimDataCenter(config, scheduler, settings.timings()) : null;
             if (sim != null) sim.adopt(placement(), poweredOff());
             Metrics metrics = new Metrics(store);
-            engine = new Engine(store, io.understudy.drivers.DriverFactory.forConfig(() -> store.read(ClusterState::config), sim), scheduler, EngineSettings.DEFAULTS, steps, probes, metrics);
+            engine = new Engine(store, DriverFactory.forConfig(() -> store.read(ClusterState::config), sim, simulateMissingAgents),
+                    scheduler, EngineSettings.DEFAULTS, steps, probes, metrics);
             // Until the API listens, agents' heartbeats cannot reach this node: their silence is not news.
             engine.detector().deaf();
             if (sim != null) {
-                sim.addListener(engine.detector());
+                sim.addListener(new SimulatedOnly(engine.detector(), () -> store.read(ClusterState::config), simulateMissingAgents));
                 sim.start();
             }
             AgentReceiver agents = new AgentReceiver(() -> store.read(ClusterState::config),
@@ -121,7 +139,7 @@ public final class Node implements AutoCloseable {
             events = io.understudy.drivers.redfish.RedfishEventSubscriptions.start(config,
                     new java.net.InetSocketAddress(settings.bind(), settings.httpPort() == 0 ? 0 : settings.httpPort() + 2),
                     engine.detector()::hardwareEvent, schedulerClock(scheduler), store.term());
-            api = new Api(store, engine, sim, tokens, metrics, settings.nodeId(), scheduler).withAgents(agents);
+            api = new Api(store, engine, sim, tokens, metrics, settings.nodeId(), scheduler, simulateMissingAgents).withAgents(agents);
             api.start(settings.bind(), settings.httpPort());
             changes = new ChangeLog(store).start();
             engine.detector().listening();
@@ -132,6 +150,15 @@ public final class Node implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** Invariant 8: a real-BMC server without an agent runs only in a lab that asked for the simulator to stand in. */
+    private static void refuseMissingAgents(DataCenterConfig config, Settings settings) {
+        if (settings.simulateMissingAgents()) return;
+        List<ConfigError> missing = ConfigValidator.agentsMissing(config);
+        if (missing.isEmpty()) return;
+        throw new IllegalArgumentException(missing.size() + " server(s) would run on the simulator's agent: "
+                + missing.stream().map(ConfigError::toString).collect(java.util.stream.Collectors.joining("; ")));
     }
 
     /**
@@ -258,6 +285,13 @@ public final class Node implements AutoCloseable {
 
     public int port() {
         return api.port();
+    }
+
+    /** The servers whose missing agent the simulator plays in this lab ({@code --simulate-missing-agents}); none elsewhere. */
+    public List<String> standIns() {
+        return store.read(ClusterState::config).servers().stream()
+                .filter(s -> simulateMissingAgents && s.agent() == null && !"sim".equals(s.bmc().driver()))
+                .map(io.understudy.model.config.ServerSpec::id).toList();
     }
 
     public Tokens tokens() {

@@ -26,8 +26,10 @@ final class PageView {
     private final SimDataCenter sim;
     private final Scheduler clock;
     private final String node;
+    private final boolean simulateMissingAgents;
 
-    PageView(StateStore store, Engine engine, SimDataCenter sim, Scheduler clock, String node) {
+    PageView(StateStore store, Engine engine, SimDataCenter sim, Scheduler clock, String node, boolean simulateMissingAgents) {
+        this.simulateMissingAgents = simulateMissingAgents;
         this.store = store;
         this.engine = engine;
         this.sim = sim;
@@ -40,7 +42,7 @@ final class PageView {
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("appliedIndex", s.appliedIndex());
             v.put("enclosures", s.config().enclosures());
-            v.put("servers", Views.servers(s, engine));
+            v.put("servers", Views.servers(s, engine, simulateMissingAgents));
             v.put("groups", Views.groups(s));
             v.put("profiles", Views.profiles(s));
             v.put("jobs", recentJobs(s).stream().map(j -> Views.job(j, engine, true)).toList());

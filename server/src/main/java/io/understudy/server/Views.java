@@ -1,5 +1,6 @@
 package io.understudy.server;
 
+import io.understudy.drivers.DriverFactory;
 import io.understudy.engine.Engine;
 import io.understudy.model.ServerView;
 import io.understudy.model.config.GroupSpec;
@@ -19,7 +20,8 @@ import java.util.Map;
 final class Views {
     private Views() {}
 
-    static List<Map<String, Object>> servers(ClusterState s, Engine engine) {
+    /** @param simulateMissingAgents whether this node is a lab whose simulator plays the agents real-BMC servers lack */
+    static List<Map<String, Object>> servers(ClusterState s, Engine engine, boolean simulateMissingAgents) {
         List<Map<String, Object>> out = new ArrayList<>();
         // Listed as an operator walks the racks: by enclosure, then bay number.
         List<ServerSpec> byLocation = s.config().servers().stream().sorted(java.util.Comparator
@@ -46,9 +48,21 @@ final class Views {
             m.put("reservedBy", r.reservedBy());
             m.put("lastHeartbeat", engine.detector().lastSeen(spec.id()));
             m.put("bmc", Map.of("driver", spec.bmc().driver(), "endpoint", String.valueOf(spec.bmc().endpoint())));
+            m.put("simulated", simulated(DriverFactory.simulated(spec, simulateMissingAgents)));
             out.add(m);
         }
         return out;
+    }
+
+    /**
+     * What of the server the simulator plays ("bmc", "agent"), empty for a real server (invariant 8: shown, never
+     * hidden). A simulated agent beside a real BMC is a lab's stand-in ({@code --simulate-missing-agents}).
+     */
+    static List<String> simulated(DriverFactory.Simulated sim) {
+        List<String> parts = new ArrayList<>();
+        if (sim.bmc()) parts.add("bmc");
+        if (sim.agent()) parts.add("agent");
+        return parts;
     }
 
     private static int bayNumber(String bay) {

@@ -1,12 +1,21 @@
 package io.understudy.agent.linux;
 
 import io.understudy.agent.Host.Inventory;
+import io.understudy.drivers.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
-/** What this server is, read from DMI and /proc: model, cores, memory. Unreadable parts fall back rather than fail. */
+/**
+ * What this server is, read from DMI and /proc: model, cores, memory; and its health as systemd measures it
+ * ({@code systemctl is-system-running}). Unreadable parts fall back rather than fail; a health not measured is
+ * {@code unknown}, never {@code ok}.
+ */
 final class LinuxInventory {
     static final Path DMI_PRODUCT_NAME = Path.of("/sys/class/dmi/id/product_name");
     static final Path MEMINFO = Path.of("/proc/meminfo");
@@ -14,8 +23,41 @@ final class LinuxInventory {
 
     private LinuxInventory() {}
 
+    static final String UNKNOWN_HEALTH = "unknown";
+    static final Duration SYSTEMCTL_TIMEOUT = Duration.ofSeconds(5);
+
     static Inventory read(Path productName, Path meminfo, String fallbackModel, int cores) {
-        return new Inventory(model(productName, fallbackModel), cores, memoryGib(meminfo), "ok");
+        return read(productName, meminfo, fallbackModel, cores, LinuxInventory::systemHealth);
+    }
+
+    static Inventory read(Path productName, Path meminfo, String fallbackModel, int cores, Supplier<String> health) {
+        return new Inventory(model(productName, fallbackModel), cores, memoryGib(meminfo), health.get());
+    }
+
+    /** The system's health by {@code systemctl is-system-running}; unknown where systemd cannot say. */
+    static String systemHealth() {
+        try {
+            ProcessRunner.Result r = ProcessRunner.run(List.of("systemctl", "is-system-running"), Map.of(), null, SYSTEMCTL_TIMEOUT);
+            return health(r.stdout());
+        } catch (IOException | ProcessRunner.TimedOut | RuntimeException e) {
+            return UNKNOWN_HEALTH;   // no systemd, or it did not answer: nothing measured
+        }
+    }
+
+    /**
+     * The state {@code systemctl is-system-running} prints (its exit status is non-zero for every state but
+     * running, so only the word counts): {@code running} is ok; {@code degraded} (a unit failed), {@code starting},
+     * {@code initializing} and {@code stopping} are warnings; {@code maintenance} (rescue or emergency target) is
+     * critical; {@code offline} (systemd is not PID 1, as in a container), {@code unknown} and anything else unknown.
+     */
+    static String health(String systemState) {
+        String state = systemState == null ? "" : systemState.strip();
+        return switch (state) {
+            case "running" -> "ok";
+            case "degraded", "starting", "initializing", "stopping" -> "warning";
+            case "maintenance" -> "critical";
+            default -> UNKNOWN_HEALTH;
+        };
     }
 
     static String model(Path productName, String fallbackModel) {

@@ -3,12 +3,14 @@ package io.understudy.cli.launch;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.understudy.model.config.ConfigError;
+import io.understudy.model.config.ConfigValidator;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.state.Json;
 import io.understudy.state.config.ConfigException;
 import io.understudy.state.config.ConfigLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +32,10 @@ public final class ConfigCheckCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = ConfigValidator.SIMULATE_MISSING_AGENTS,
+            description = "check it for a lab whose server runs with the same option: the simulator may stand in for missing agents")
+    boolean simulateMissingAgents;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -37,14 +43,22 @@ public final class ConfigCheckCommand implements Callable<Integer> {
         boolean json = output == Output.json;
         try {
             DataCenterConfig dc = ConfigLoader.load(file);
+            // What `understudy server` would refuse at start, refused here too (invariant 8).
+            List<ConfigError> missing = ConfigValidator.agentsMissing(dc);
+            if (!missing.isEmpty() && !simulateMissingAgents) throw new ConfigException(file.toString(), missing);
             if (json) {
                 ObjectNode n = Json.MAPPER.createObjectNode().put("file", file.toString()).put("ok", true)
                         .put("enclosures", dc.enclosures().size()).put("servers", dc.servers().size())
-                        .put("groups", dc.groups().size()).put("profiles", dc.profiles().size());
+                        .put("groups", dc.groups().size()).put("profiles", dc.profiles().size())
+                        .put("simulatedAgents", missing.size());
                 out.println(n.toPrettyString());
             } else {
                 out.println(file + ": ok (" + dc.enclosures().size() + " enclosures, " + dc.servers().size() + " servers, "
                         + dc.groups().size() + " groups, " + dc.profiles().size() + " profiles)");
+                if (!missing.isEmpty()) {
+                    out.println("  lab: the simulator would stand in for the agents of " + missing.size() + " real-BMC server(s) ("
+                            + ConfigValidator.SIMULATE_MISSING_AGENTS + "); a crash of those servers is never seen");
+                }
             }
             out.flush();
             return 0;

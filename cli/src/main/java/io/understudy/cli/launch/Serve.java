@@ -1,6 +1,7 @@
 package io.understudy.cli.launch;
 
 import io.understudy.cli.client.ClientConfig;
+import io.understudy.model.config.ConfigValidator;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.server.Node;
 import io.understudy.server.Tokens;
@@ -20,10 +21,12 @@ final class Serve {
     }
 
     static int run(ServeOptions o, Path dataDir, DataCenterConfig config, boolean demo) throws Exception {
-        return run(o, dataDir, config, demo, Membership.SINGLE);
+        return run(o, dataDir, config, demo, Membership.SINGLE, false);
     }
 
-    static int run(ServeOptions o, Path dataDir, DataCenterConfig config, boolean demo, Membership m) throws Exception {
+    /** @param simulateMissingAgents a lab's opt-in: the simulator plays the agents real-BMC servers lack (printed at start) */
+    static int run(ServeOptions o, Path dataDir, DataCenterConfig config, boolean demo, Membership m, boolean simulateMissingAgents)
+            throws Exception {
         for (var port : java.util.Map.of("--port", o.port, "--raft-port", o.raftPort()).entrySet()) {
             if (port.getValue() < 0 || port.getValue() > 65535) {
                 System.err.println("error: " + port.getKey() + ": expected a port 0-65535, got " + port.getValue());
@@ -45,7 +48,7 @@ final class Serve {
         Path tokensFile = m.tokensFile() != null ? m.tokensFile() : dataDir.resolve("tokens.json");
         boolean newTokens = !java.nio.file.Files.exists(tokensFile);
         Node node = new Node(new Node.Settings(dataDir, o.bind, o.port, o.raftPort(), config, o.speed, SimTimings.DEFAULTS,
-                m.nodeId(), m.peers(), m.tokensFile()));
+                m.nodeId(), m.peers(), m.tokensFile(), simulateMissingAgents));
         String url = "http://" + (o.bind.equals("0.0.0.0") ? "127.0.0.1" : o.bind) + ":" + node.port();
         String admin = node.tokens().first(Tokens.Role.ADMIN).token();
         Path clientConfig = ClientConfig.defaultFile(System.getenv());
@@ -60,6 +63,10 @@ final class Serve {
         System.out.println("  data dir:     " + dataDir);
         if (m.peers().isEmpty()) System.out.println("  client config written to " + clientConfig + ": try `./understudy servers`");
         else System.out.println("  try `./understudy --url URL1,URL2,URL3 cluster status` with every node's API URL");
+        if (simulateMissingAgents) {
+            System.out.println("  LAB MODE (" + ConfigValidator.SIMULATE_MISSING_AGENTS + "): the simulator plays the agent of "
+                    + node.standIns() + "; a crash of those servers is never seen (`./understudy servers` shows SIMULATED)");
+        }
         if (demo) System.out.println("  simulated time runs " + o.speed + "x; try `./understudy sim fail dl-1 --mode crash` then `./understudy jobs`");
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,5 +1,7 @@
 package io.understudy.cli.launch;
 
+import io.understudy.model.config.ConfigError;
+import io.understudy.model.config.ConfigValidator;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.state.config.ConfigLoader;
 import io.understudy.state.ratis.RatisSettings;
@@ -29,6 +31,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tokens", description = "API tokens file shared by the group's nodes (created when missing; default: DATA_DIR/tokens.json)")
     Path tokens;
 
+    @Option(names = ConfigValidator.SIMULATE_MISSING_AGENTS,
+            description = "lab only: the embedded simulator plays the agent of every real-BMC server configured without one"
+                    + " (its crash is then never seen); without it such a server is refused")
+    boolean simulateMissingAgents;
+
     @Override
     public Integer call() throws Exception {
         if (options.speed == null) options.speed = 1.0;
@@ -52,6 +59,16 @@ public final class ServerCommand implements Callable<Integer> {
             options.raftPort = group.stream().filter(p -> p.id().equals(nodeId)).findFirst().orElseThrow().port();
         }
         DataCenterConfig dc = config == null ? null : ConfigLoader.load(config);
-        return Serve.run(options, options.dataDir, dc, false, new Serve.Membership(nodeId == null ? "n1" : nodeId, group, tokens));
+        if (dc != null && !simulateMissingAgents) {
+            // Refused before a Raft log is started: the same rule as `config check` (invariant 8).
+            List<ConfigError> missing = ConfigValidator.agentsMissing(dc);
+            if (!missing.isEmpty()) {
+                System.err.println("error: " + config + ": " + missing.size() + " server(s) have a real BMC and no agent:");
+                for (ConfigError e : missing) System.err.println("  " + config + ": " + e);
+                return 2;
+            }
+        }
+        return Serve.run(options, options.dataDir, dc, false, new Serve.Membership(nodeId == null ? "n1" : nodeId, group, tokens),
+                simulateMissingAgents);
     }
 }

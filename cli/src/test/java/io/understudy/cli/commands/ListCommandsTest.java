@@ -35,12 +35,37 @@ class ListCommandsTest {
         assertThat(r.err()).isEmpty();
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).startsWith("ID").contains("LOCATION", "GROUP", "ROLE", "STATE", "PROFILE", "MODEL", "REASON");
-        assertThat(lines.get(1).split("\\s+")).containsExactly("bl-1", "enc1/bay1", "g1", "regular", "running", "web-1", "BL460c", "-");
-        assertThat(lines.get(2).split("\\s+")).containsExactly("bl-7", "enc1/bay7", "g1", "spare", "off", "-", "BL460c", "waiting");
+        assertThat(lines.get(0)).startsWith("ID").contains("LOCATION", "GROUP", "ROLE", "STATE", "PROFILE", "MODEL", "SIMULATED", "REASON");
+        assertThat(lines.get(1).split("\\s+")).containsExactly("bl-1", "enc1/bay1", "g1", "regular", "running", "web-1", "BL460c", "-", "-");
+        assertThat(lines.get(2).split("\\s+")).containsExactly("bl-7", "enc1/bay7", "g1", "spare", "off", "-", "BL460c", "-", "waiting");
         // aligned: every column starts at the same offset as its header
         assertThat(lines.get(1).indexOf("enc1/bay1")).isEqualTo(lines.get(0).indexOf("LOCATION"));
         assertThat(lines.get(2).indexOf("waiting")).isEqualTo(lines.get(0).indexOf("REASON"));
+    }
+
+    /** Issue 11: nothing told the operator that the simulator played a real server's agent. */
+    @Test
+    void simulatorStandInWasInvisible_serversView_showsWhatTheSimulatorPlays() throws Exception {
+        String servers = "[{'id':'bl-1','location':'enc1/bay1','model':'BL460c','group':'g1','role':'regular','state':'running',"
+                + "'profile':'web-1','simulated':['bmc','agent']},"
+                + "{'id':'r1','location':'enc2/bay1','model':'R650','group':'g2','role':'regular','state':'running',"
+                + "'profile':'db-1','simulated':['agent']},"
+                + "{'id':'r2','location':'enc2/bay2','model':'R650','group':'g2','role':'spare','state':'off','simulated':[]}]";
+        api.on("GET", "/api/v1/servers", 200, servers);
+
+        Result r = TestCli.run(api.args("servers"));
+
+        assertThat(r.code()).isZero();
+        List<String> lines = r.out().lines().toList();
+        int col = lines.get(0).indexOf("SIMULATED");
+        assertThat(col).isPositive();
+        assertThat(lines.get(1).substring(col).split("\\s+")[0]).isEqualTo("bmc,agent");
+        assertThat(lines.get(2).substring(col).split("\\s+")[0]).isEqualTo("agent(lab)");
+        assertThat(lines.get(3).substring(col).split("\\s+")[0]).isEqualTo("-");
+        assertThat(lines.get(4)).isEqualTo("lab: the simulator stands in for the agent of r1 (--simulate-missing-agents): a crash of it is never seen");
+
+        Result json = TestCli.run(api.args("servers", "-o", "json"));
+        assertThat(Json.MAPPER.readTree(json.out()).get(1).get("simulated")).extracting(JsonNode::asText).containsExactly("agent");
     }
 
     @Test

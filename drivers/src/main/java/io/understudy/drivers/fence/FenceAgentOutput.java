@@ -31,9 +31,10 @@ final class FenceAgentOutput {
         String said = stdout.toUpperCase(Locale.ROOT);
         if (exit == 2) {
             if (said.contains("STATUS: ON")) throw new DriverException(Kind.FAILED, agent + " exited 2 (off) but printed Status: ON");
-            return new PowerReading(PowerReading.Power.OFF, PowerReading.Health.OK, agent + ": Status: OFF");
+            return new PowerReading(PowerReading.Power.OFF, PowerReading.Health.UNKNOWN, agent + ": Status: OFF");
         }
-        if (exit == 0) return new PowerReading(PowerReading.Power.ON, PowerReading.Health.OK, agent + ": Status: ON");
+        // A fence agent reports power only: health is not measured, so it is unknown, not "ok".
+        if (exit == 0) return new PowerReading(PowerReading.Power.ON, PowerReading.Health.UNKNOWN, agent + ": Status: ON");
         throw error(agent, "status", text);
     }
 

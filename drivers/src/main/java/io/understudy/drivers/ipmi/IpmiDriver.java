@@ -67,9 +67,22 @@ public final class IpmiDriver implements PowerDriver {
         }
     }
 
+    /**
+     * Power from {@code chassis status}; outside a job (the detector's probes, {@code bmc check}) health from the
+     * sensors too ({@code sdr list}), since chassis status alone measures no health. A job reads power only: a sensor
+     * sweep can take seconds on some BMCs, and a fence's read-back must not wait for it.
+     */
     @Override
     public PowerReading read(String server, CallContext ctx) throws DriverException {
-        return IpmiOutput.chassisStatus(server, ipmitool(List.of("chassis", "status")));
+        PowerReading chassis = IpmiOutput.chassisStatus(server, ipmitool(List.of("chassis", "status")));
+        if (ctx.job() != null) return chassis;
+        IpmiOutput.Sensors sensors;
+        try {
+            sensors = IpmiOutput.sensors(ipmitool(List.of("sdr", "list")));
+        } catch (DriverException e) {
+            sensors = new IpmiOutput.Sensors(PowerReading.Health.UNKNOWN, "sensors unread: " + e.getMessage());
+        }
+        return IpmiOutput.withSensors(chassis, sensors);
     }
 
     @Override

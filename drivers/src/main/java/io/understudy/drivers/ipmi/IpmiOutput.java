@@ -24,10 +24,47 @@ final class IpmiOutput {
             else if (value.equals("true") && (key.endsWith("Fault") || key.equals("Power Overload"))) faults.add(key);
         }
         if (power == null) throw new DriverException(Kind.FAILED, "BMC of " + server + " answered chassis status without the system power");
-        // Chassis faults are hardware warnings; IPMI cannot tell us the OS died, so nothing here reads critical.
+        // Chassis fault bits are latched warnings. Their absence says nothing of the rest of the hardware: without
+        // the sensors (see withSensors) the health is unknown, not ok.
         return new PowerReading("off".equals(power) ? PowerReading.Power.OFF : PowerReading.Power.ON,
-                faults.isEmpty() ? PowerReading.Health.OK : PowerReading.Health.WARNING,
+                faults.isEmpty() ? PowerReading.Health.UNKNOWN : PowerReading.Health.WARNING,
                 "System Power " + power + (faults.isEmpty() ? "" : "; " + String.join(", ", faults)));
+    }
+
+    /** What the BMC's sensors say: the worst status among them, and the sensors past a threshold. */
+    record Sensors(PowerReading.Health health, String detail) {}
+
+    /**
+     * Reads {@code ipmitool sdr list} ({@code NAME | READING | STATUS}): a sensor past a critical ({@code cr}) or
+     * non-recoverable ({@code nr}) threshold reads critical, past a non-critical one ({@code nc}) warning; {@code ok}
+     * sensors make it ok; sensors with no reading ({@code ns}) measure nothing. No sensor read at all is unknown.
+     */
+    static Sensors sensors(String out) {
+        List<String> critical = new ArrayList<>();
+        List<String> warning = new ArrayList<>();
+        int ok = 0;
+        for (String line : out.split("\n")) {
+            String[] f = line.split("\\|");
+            if (f.length < 3) continue;
+            String name = f[0].trim();
+            String status = f[f.length - 1].trim();
+            switch (status) {
+                case "cr", "nr" -> critical.add(name + " " + f[1].trim() + " (" + status + ")");
+                case "nc" -> warning.add(name + " " + f[1].trim() + " (nc)");
+                case "ok" -> ok++;
+                default -> { }
+            }
+        }
+        if (!critical.isEmpty()) return new Sensors(PowerReading.Health.CRITICAL, "sensors critical: " + String.join(", ", critical));
+        if (!warning.isEmpty()) return new Sensors(PowerReading.Health.WARNING, "sensors non-critical: " + String.join(", ", warning));
+        if (ok > 0) return new Sensors(PowerReading.Health.OK, ok + " sensors ok");
+        return new Sensors(PowerReading.Health.UNKNOWN, "no sensor readings");
+    }
+
+    /** The chassis reading with the sensors' health: the worse of the two, both details kept. */
+    static PowerReading withSensors(PowerReading chassis, Sensors sensors) {
+        PowerReading.Health h = chassis.health().compareTo(sensors.health()) >= 0 ? chassis.health() : sensors.health();
+        return new PowerReading(chassis.power(), h, chassis.detail() + "; " + sensors.detail());
     }
 
     /** How ipmitool names the completion codes of a BMC that cannot take the command now. */

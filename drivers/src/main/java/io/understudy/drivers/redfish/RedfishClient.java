@@ -70,29 +70,47 @@ final class RedfishClient {
         return r.body();
     }
 
-    /** Opens a session, or settles for basic authentication where the BMC has no session service. */
+    /**
+     * Opens a session, or settles for basic authentication where the BMC has no session service. Either way the
+     * credentials are tried before it returns: a session POST tries them itself, and basic authentication is proven
+     * by a GET of the Systems collection, which needs them (a BMC without sessions would otherwise pass the log-in
+     * untried and refuse the first real request).
+     */
     String login(CallContext ctx) throws DriverException {
         Credentials c = credentials.get();
         JsonNode root = root(ctx);
         String sessions = root.path("Links").path("Sessions").path("@odata.id").asText(null);
         if (sessions == null) {
-            basicOnly = true;
-            return "basic authentication as user '" + c.username() + "' (the BMC offers no session service)";
+            return basic(root, c, ctx, "the BMC offers no session service");
         }
         String body = JSON.createObjectNode().put("UserName", c.username()).put("Password", c.password()).toString();
         Reply r = send(request(sessions, ctx).POST(HttpRequest.BodyPublishers.ofString(body)), c, false);
         if (r.status() == 404 || r.status() == 405 || r.status() == 501) {
-            basicOnly = true;
-            return "basic authentication as user '" + c.username() + "' (session login answered HTTP " + r.status() + ")";
+            return basic(root, c, ctx, "session login answered HTTP " + r.status());
         }
         if (r.status() == 401 || r.status() == 403) {
-            throw new DriverException(Kind.AUTH, "BMC " + base.getAuthority() + " refused the credentials of user '" + c.username() + "' (HTTP " + r.status() + ")");
+            throw refused(c, r.status());
         }
         if (!r.ok() || r.token() == null) throw error(r, "session login");
         token = r.token();
         session = r.location();
         basicOnly = false;
         return "session opened as user '" + c.username() + "'";
+    }
+
+    /** Switches to basic authentication and tries it on the Systems collection, which no BMC serves without it. */
+    private String basic(JsonNode root, Credentials c, CallContext ctx, String why) throws DriverException {
+        basicOnly = true;
+        token = null;
+        String systems = root.path("Systems").path("@odata.id").asText(ROOT + "Systems");
+        Reply r = send(request(systems, ctx).GET(), c, true);
+        if (r.status() == 401 || r.status() == 403) throw refused(c, r.status());
+        if (!r.ok()) throw error(r, "GET " + systems + " with basic authentication");
+        return "basic authentication as user '" + c.username() + "' (" + why + "), accepted on " + systems;
+    }
+
+    private DriverException refused(Credentials c, int status) {
+        return new DriverException(Kind.AUTH, "BMC " + base.getAuthority() + " refused the credentials of user '" + c.username() + "' (HTTP " + status + ")");
     }
 
     JsonNode get(String path, CallContext ctx) throws DriverException {
@@ -134,8 +152,7 @@ final class RedfishClient {
                 token = null;   // the BMC forgot our session (timeout, reboot): log in again once
                 continue;
             }
-            Credentials c = credentials.get();
-            throw new DriverException(Kind.AUTH, "BMC " + base.getAuthority() + " refused the credentials of user '" + c.username() + "' (HTTP " + r.status() + ")");
+            throw refused(credentials.get(), r.status());
         }
     }
 

@@ -93,10 +93,12 @@ public final class RedfishDriver implements PowerDriver {
         // Only "Off" is off: "PoweringOff" has not happened yet, and a fence must not count it.
         PowerReading.Power power = "Off".equals(state) ? PowerReading.Power.OFF : PowerReading.Power.ON;
         JsonNode status = sys.path("Status");
-        PowerReading.Health health = worse(health(status.path("Health").asText("OK")), health(status.path("HealthRollup").asText("OK")));
+        // A BMC that leaves Health out (or null, as many do while the host is off) measured nothing: unknown, not OK.
+        PowerReading.Health health = worse(health(status.path("Health").asText("")), health(status.path("HealthRollup").asText("")));
         JsonNode conditions = status.path("Conditions");
         String detail = conditions.isArray() && conditions.size() > 0 ? conditions.get(0).path("Message").asText("")
-                : health == PowerReading.Health.OK ? "ok" : "health " + status.path("Health").asText();
+                : health == PowerReading.Health.OK ? "ok" : health == PowerReading.Health.UNKNOWN ? "no health reported"
+                : "health " + status.path("Health").asText();
         return new PowerReading(power, health, "PowerState " + state + (detail.isEmpty() ? "" : "; " + detail));
     }
 
@@ -192,7 +194,8 @@ public final class RedfishDriver implements PowerDriver {
         return switch (h) {
             case "Critical" -> PowerReading.Health.CRITICAL;
             case "Warning" -> PowerReading.Health.WARNING;
-            default -> PowerReading.Health.OK;
+            case "OK" -> PowerReading.Health.OK;
+            default -> PowerReading.Health.UNKNOWN;
         };
     }
 

@@ -19,6 +19,17 @@ class FenceAgentOutputTest {
             2026-11-22 03:54:58,629 ERROR: Failed: Unable to obtain correct plug status or plug is not available
             """;
 
+    /** Issue 11: a fence agent reports power only, yet its readings said health "ok". */
+    @Test
+    void healthWasOkUnmeasured_status_isUnknownOnAndOff() throws DriverException {
+        PowerReading on = FenceAgentOutput.status("fence_ipmilan", "s", 0, "Status: ON\n", "");
+        assertThat(on.power()).isEqualTo(PowerReading.Power.ON);
+        assertThat(on.health()).isEqualTo(PowerReading.Health.UNKNOWN);
+        PowerReading off = FenceAgentOutput.status("fence_ipmilan", "s", 2, "Status: OFF\n", "");
+        assertThat(off.power()).isEqualTo(PowerReading.Power.OFF);
+        assertThat(off.health()).isEqualTo(PowerReading.Health.UNKNOWN);
+    }
+
     @Test
     void error_rakpHmacInvalid_isAuthNamingTheCause() {
         DriverException e = FenceAgentOutput.error("fence_ipmilan", "status", HMAC);

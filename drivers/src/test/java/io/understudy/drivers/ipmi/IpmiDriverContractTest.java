@@ -37,6 +37,15 @@ class IpmiDriverContractTest extends IpmiSimContract {
         assertThat(driver().read(server(), new CallContext(1, null, "probe")).power()).isEqualTo(PowerReading.Power.OFF);
     }
 
+    /** Issue 11, against ipmi_sim (no sensor records): a probe's health is unknown, not "ok". */
+    @Test
+    void healthWasOkUnmeasured_ipmiSimWithoutSensors_probeReadsUnknown() throws Exception {
+        PowerReading r = driver().read(server(), CallContext.probe(1));
+        assertThat(r.power()).isEqualTo(PowerReading.Power.ON);
+        assertThat(r.health()).as(r.detail()).isEqualTo(PowerReading.Health.UNKNOWN);
+        assertThat(r.detail()).startsWith("System Power on; ");
+    }
+
     @Test
     void new_cipherSuiteZero_isRefused() {
         Bmc zero = new Bmc("ipmi", peer.endpoint(), IpmiSimPeer.USER, null, peer.passwordFile().toString(), null, null, 0, null, null, null, 0);

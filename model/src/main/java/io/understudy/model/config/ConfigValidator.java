@@ -117,6 +117,29 @@ public final class ConfigValidator {
         return errors;
     }
 
+    /** The command-line option by which a lab lets the simulator stand in for the agents its servers lack. */
+    public static final String SIMULATE_MISSING_AGENTS = "--simulate-missing-agents";
+
+    /**
+     * Servers with a real BMC ({@code redfish}, {@code ipmi}, {@code fence-agent}) and no agent. Invariant 8: only the
+     * operator may ask for the simulator, and a simulated agent would heartbeat on after the real server went off, so
+     * no crash would be seen and no fence confirmed; outside a lab run with {@link #SIMULATE_MISSING_AGENTS} the
+     * control plane refuses such a server. Kept apart from {@link #validate}: a lab's file is valid, only not for
+     * production.
+     */
+    public static List<ConfigError> agentsMissing(DataCenterConfig dc) {
+        List<ConfigError> errors = new ArrayList<>();
+        for (int i = 0; i < dc.servers().size(); i++) {
+            ServerSpec s = dc.servers().get(i);
+            if (s.agent() != null || "sim".equals(s.bmc().driver())) continue;
+            errors.add(new ConfigError("servers[" + i + "].agent", "server '" + s.id() + "' has a real BMC (" + s.bmc().driver()
+                    + ") but no agent: add an agent section with the endpoint and secretFile of the understudy agent running on it"
+                    + " (nothing else can see it crash or hold its identity); only a lab may let the simulator stand in for it ("
+                    + SIMULATE_MISSING_AGENTS + ")"));
+        }
+        return errors;
+    }
+
     /** The BMC's driver settings; the rules live beside the fields in {@link Bmc#problems}. */
     private static void bmc(List<ConfigError> errors, String at, Bmc bmc) {
         errors.addAll(bmc.problems(at));

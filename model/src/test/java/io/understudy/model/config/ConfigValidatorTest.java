@@ -49,6 +49,20 @@ class ConfigValidatorTest {
         assertThat(ConfigValidator.validate(d)).extracting(ConfigError::path).containsExactly("groups[0].policy.protection");
     }
 
+    /** Issue 11: a real-BMC server without an agent silently got the simulator as its agent. */
+    @Test
+    void simulatorStoodInForMissingAgent_realBmcWithoutAgent_isNamedAtItsAgentField() {
+        ServerSpec simulated = server("a", "enc1/bay1", "M", 8);
+        ServerSpec redfish = new ServerSpec("r1", "enc1/bay2", "r1", null, "M", "G1", 8, 64, new Bmc("redfish", "https://10.0.0.2"));
+        ServerSpec withAgent = new ServerSpec("r2", "enc1/bay3", "r2", null, "M", "G1", 8, 64, new Bmc("ipmi", "10.0.0.3"),
+                new AgentSpec("http://198.18.0.13:7700", null, "/etc/understudy/agent.secret"));
+        ServerSpec ipmi = new ServerSpec("r3", "enc1/bay4", "r3", null, "M", "G1", 8, 64, new Bmc("ipmi", "10.0.0.4"));
+        var d = dc(List.of(simulated, redfish, withAgent, ipmi), List.of(new GroupSpec("g", List.of("a", "r1", "r2", "r3"), List.of(), null)), List.of());
+        assertThat(ConfigValidator.agentsMissing(d)).extracting(ConfigError::path).containsExactly("servers[1].agent", "servers[3].agent");
+        assertThat(ConfigValidator.agentsMissing(d).get(0).message()).startsWith("server 'r1' has a real BMC (redfish) but no agent: add an agent section")
+                .contains("--simulate-missing-agents");
+    }
+
     @Test
     void validate_agentSettings_needAnHttpEndpointAndExactlyOneSecret() {
         ServerSpec noSecret = new ServerSpec("a", "enc1/bay1", "a", null, "M", "G1", 8, 64, null, new AgentSpec("http://198.18.0.11:7700", null, null));

@@ -54,9 +54,10 @@ final class RedfishResources {
             case OK -> "OK";
             case WARNING -> "Warning";
             case CRITICAL -> "Critical";
+            case UNKNOWN -> null;   // Redfish leaves Health null when it has nothing to report
         };
         status.put("State", "Enabled").put("Health", health).put("HealthRollup", health);
-        if (r.health() != PowerReading.Health.OK) {
+        if (r.health() == PowerReading.Health.WARNING || r.health() == PowerReading.Health.CRITICAL) {
             status.putArray("Conditions").addObject().put("Message", r.detail()).put("Severity", health)
                     .put("MessageId", "Base.1.0.GeneralError");
         }

@@ -105,6 +105,28 @@ class RedfishDriverTest {
         assertThat(check.stages().get(1).detail()).contains("refused the credentials of user 'admin' (HTTP 401)");
     }
 
+    /** Issue 11: on a BMC without sessions, "log in" passed untried and "read power state" then failed with a 401. */
+    @Test
+    void checkSaidLogInOkBeforeTryingCredentials_basicAuthBmcWithWrongPassword_failsAtLogIn() throws Exception {
+        peer.service.withoutSessions();
+        Path wrong = dir.resolve("wrong");
+        Files.writeString(wrong, "nope");
+        BmcCheck check = new RedfishDriver(RedfishPeer.bmc(peer.service.endpoint("srv-1"), wrong, cert.sha256(), null)).check("srv-1", ctx);
+        assertThat(check.stages()).extracting(BmcCheck.Stage::name).containsExactly("reach", "log in");
+        assertThat(check.stages()).extracting(BmcCheck.Stage::ok).containsExactly(true, false);
+        assertThat(check.stages().get(1).kind()).isEqualTo(DriverException.Kind.AUTH);
+        assertThat(check.stages().get(1).detail()).contains("refused the credentials of user 'admin' (HTTP 401)").doesNotContain("nope");
+    }
+
+    @Test
+    void check_basicAuthBmcWithRightPassword_logsInOnTheSystemsCollection() throws Exception {
+        peer.service.withoutSessions();
+        BmcCheck check = new RedfishDriver(peer.bmc("srv-1")).check("srv-1", ctx);
+        assertThat(check.ok()).isTrue();
+        assertThat(check.stages().get(1).detail()).isEqualTo("basic authentication as user 'admin' (the BMC offers no session service)"
+                + ", accepted on /redfish/v1/Systems");
+    }
+
     @Test
     void reset_forceRestartAndGracefulShutdown_changePowerOnTheSimulator() throws Exception {
         RedfishDriver d = new RedfishDriver(peer.bmc("srv-1"));
