@@ -23,6 +23,8 @@ public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     /** Listing the interface's addresses costs a process: not more often than this, whatever the heartbeat. */
     static final Duration ADDRESSES_EVERY = Duration.ofSeconds(1);
+    /** How often the inventory (health above all) is read again for the heartbeats. */
+    static final Duration INVENTORY_EVERY = Duration.ofSeconds(10);
 
     /**
      * @param server this server's id in the data center
@@ -38,7 +40,8 @@ public final class Agent implements AutoCloseable {
     private final Scheduler.Cancellable beating;
     private final HeartbeatSender sender;
     private final SelfFence selfFence;
-    private final AgentProtocol.Inventory inventory;
+    private volatile AgentProtocol.Inventory inventory;
+    private volatile long inventoryAt;
     private volatile List<ProfileSpec> profilesHere = List.of();
     private volatile List<String> addresses;
     private volatile Long addressesAt;
@@ -56,15 +59,30 @@ public final class Agent implements AutoCloseable {
         orders = new AgentServer(Map.of(s.server(), s.secret()), drivers, drivers, data, clock).start(s.bind(), s.port());
         selfFence = new SelfFence(s.nodes().size(), scheduler, this::fenceSelf);
         sender = new HeartbeatSender(s.nodes(), clock.millis(), this::replied);
-        Host.Inventory i = host.inventory();
-        inventory = new AgentProtocol.Inventory(i.model(), i.cores(), i.memoryGib(), i.health());
+        inventory = readInventory();
+        inventoryAt = scheduler.now().toEpochMilli();
         beat();
         beating = scheduler.every(s.heartbeatInterval(), this::beat);
     }
 
     private void beat() {
         // Sent at the scheduler's time: self-fencing measures silence on the same clock.
-        sender.heartbeat(settings.server(), settings.secret(), inventory, addresses(), scheduler.now().toEpochMilli());
+        sender.heartbeat(settings.server(), settings.secret(), inventory(), addresses(), scheduler.now().toEpochMilli());
+    }
+
+    /** Health changes (a unit failing, the system degraded): read again now and then, not only at start. */
+    private AgentProtocol.Inventory inventory() {
+        long now = scheduler.now().toEpochMilli();
+        if (now - inventoryAt >= INVENTORY_EVERY.toMillis()) {
+            inventoryAt = now;
+            inventory = readInventory();
+        }
+        return inventory;
+    }
+
+    private AgentProtocol.Inventory readInventory() {
+        Host.Inventory i = host.inventory();
+        return new AgentProtocol.Inventory(i.model(), i.cores(), i.memoryGib(), i.health());
     }
 
     private List<String> addresses() {

@@ -44,7 +44,8 @@ class AgentTest {
         @Override public void startWorkload(ProfileSpec p) {}
         @Override public void stopWorkload(ProfileSpec p) {}
         @Override public WorkloadDriver.Status monitorWorkload(ProfileSpec p) { return WorkloadDriver.Status.RUNNING; }
-        @Override public Inventory inventory() { return new Inventory("NS1", 2, 4, "ok"); }
+        volatile String health = "ok";
+        @Override public Inventory inventory() { return new Inventory("NS1", 2, 4, health); }
         @Override public List<String> heldAddresses() { return List.of("198.18.0.11", "198.18.0.50"); }
 
         @Override
@@ -102,6 +103,30 @@ class AgentTest {
         awaitReal(() -> !host.fenced.isEmpty());
         assertThat(agent.selfFenced()).isTrue();
         assertThat(host.fenced.get(0)).containsExactly(WEB);
+    }
+
+    /** Found with a degraded system: the agent read its health once at start and reported it for ever. */
+    @Test
+    void healthWasReadOnceAtStart() throws Exception {
+        node = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        node.createContext(AgentProtocol.HEARTBEAT_PATH, ex -> {
+            heard.add(AgentProtocol.read(ex.getRequestBody().readAllBytes(), AgentProtocol.Heartbeat.class));
+            byte[] body = AgentProtocol.bytes(new AgentProtocol.HeartbeatReply(null, List.of()));
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        node.start();
+        DrivenScheduler clock = new DrivenScheduler();
+        FakeHost host = new FakeHost();
+        agent = new Agent(new Agent.Settings("a", "127.0.0.1", 0, List.of(URI.create("http://127.0.0.1:" + node.getAddress().getPort())),
+                "secret", Duration.ofSeconds(1)), host, clock, Clock.systemUTC());
+        awaitReal(() -> !heard.isEmpty());
+        assertThat(heard.get(0).inventory().health()).isEqualTo("ok");
+
+        host.health = "warning";
+        clock.advance(Agent.INVENTORY_EVERY.plusSeconds(1));
+        awaitReal(() -> heard.get(heard.size() - 1).inventory().health().equals("warning"));
     }
 
     private static void awaitReal(BooleanSupplier condition) throws InterruptedException {
