@@ -38,29 +38,52 @@ class FailedJobStateTest {
         assertThat(f.sim.holders("web-1")).isEmpty();
         // The state agrees with the hardware: web-1 runs nowhere, the spare holds no profile and is free again.
         assertThat(f.serverOf("web-1")).isNull();
-        assertThat(f.read(s -> s.profileOn(spare))).isEmpty();
-        assertThat(f.read(s -> s.view(spare).spare() && s.view(spare).reservedBy() == null)).isTrue();
+        java.util.Optional<io.understudy.state.ProfileRecord> onSpare = f.read(s -> s.profileOn(spare));
+        assertThat(onSpare).isEmpty();
+        boolean freeSpare = f.read(s -> s.view(spare).spare() && s.view(spare).reservedBy() == null);
+        assertThat(freeSpare).isTrue();
         assertThat(f.alarm(AlarmType.PROFILE_DOWN, "web-1").map(Alarm::text).orElseThrow())
                 .contains("job " + job.id()).contains("failed at activate");
         assertThat(f.alarm(AlarmType.PROFILE_ON_SPARE, "web-1")).isEmpty();
     }
 
     @Test
-    void verifyFailing_afterAColdBoot_leavesTheProfileDown_andTheSpareWithoutTheIdentity() {
-        var dc = DataCenters.withPolicy(DataCenters.demo(), "cold", p -> DataCenters.policy(p).verify(Duration.ofSeconds(5), 1).build());
-        SimFixture f = new SimFixture(dc, SimTimings.FAST).settled();
+    void activateFailing_onAColdSpareThatNeverComesUp_leavesTheProfileDown() {
+        SimFixture f = new SimFixture().settled();
         f.fail("bl-2", Fault.POWER_LOSS);
-        // The spare boots with db-2's identity, then its OS hangs before the workload answers.
-        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && f.onlyJob().stepDone("activate"), Duration.ofMinutes(3))).isTrue();
+        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && f.onlyJob().stepDone("move-profile"), Duration.ofMinutes(1))).isTrue();
         String spare = f.onlyJob().target();
-        f.fail(spare, Fault.CRASH);
-        assertThat(f.runUntil(() -> !f.onlyJob().active(), Duration.ofMinutes(2))).isTrue();
+        f.fail(spare, Fault.CRASH);   // powered on with db-2's identity at the bay, its OS never answers
+        assertThat(f.runUntil(() -> !f.onlyJob().active(), Duration.ofMinutes(12))).isTrue();
 
         Job job = f.onlyJob();
         assertThat(job.status()).isEqualTo(Job.Status.FAILED);
-        assertThat(job.message()).startsWith("verify:");
+        assertThat(job.message()).startsWith("activate:").contains("power-off ordered");
         assertThat(f.serverOf("db-2")).isNull();
         assertThat(f.alarm(AlarmType.PROFILE_DOWN, "db-2").map(Alarm::text).orElseThrow()).contains("job " + job.id());
+        f.run(Duration.ofSeconds(10));
         assertThat(f.sim.holders("db-2")).isEmpty();
+    }
+
+    @Test
+    void verifyFailing_onAHotSpare_leavesTheProfileDown_andTheSpareWithoutTheIdentity() throws Exception {
+        var dc = DataCenters.withPolicy(DataCenters.demo(), "hot", p -> DataCenters.policy(p).verify(Duration.ofSeconds(5), 1).build());
+        SimFixture f = new SimFixture(dc, SimTimings.FAST).settled();
+        f.fail("dl-2", Fault.CRASH);
+        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && f.onlyJob().stepDone("activate"), Duration.ofSeconds(30))).isTrue();
+        Job running = f.onlyJob();
+        // The workload never answers on the spare (it stops as soon as started).
+        String spare = running.target();
+        f.sim.stop(spare, f.config.profile("web-2").orElseThrow(), io.understudy.drivers.CallContext.probe(f.store.term()));
+        f.fail(spare, Fault.HANG);
+        assertThat(f.runUntil(() -> !f.onlyJob().active(), Duration.ofMinutes(1))).isTrue();
+
+        Job job = f.onlyJob();
+        assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.FAILED);
+        assertThat(job.message()).startsWith("verify:");
+        assertThat(f.serverOf("web-2")).isNull();
+        assertThat(f.alarm(AlarmType.PROFILE_DOWN, "web-2").map(Alarm::text).orElseThrow()).contains("job " + job.id());
+        f.run(Duration.ofSeconds(10));
+        assertThat(f.sim.holders("web-2")).isEmpty();
     }
 }
