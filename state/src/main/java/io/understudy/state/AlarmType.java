@@ -31,7 +31,9 @@ public enum AlarmType {
      */
     @JsonProperty("profile-at-risk") PROFILE_AT_RISK,
     /** A server's agent reports fewer resources (or another model) than its configuration says: it is not chosen. */
-    @JsonProperty("resources-mismatch") RESOURCES_MISMATCH;
+    @JsonProperty("resources-mismatch") RESOURCES_MISMATCH,
+    /** An idle cold spare stays powered on after every power-off order: it does not qualify until it is off. */
+    @JsonProperty("cold-spare-running") COLD_SPARE_RUNNING;
 
     public String wire() {
         return name().toLowerCase().replace('_', '-');
