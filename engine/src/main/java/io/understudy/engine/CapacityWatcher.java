@@ -23,7 +23,11 @@ public final class CapacityWatcher {
         this.scheduler = scheduler;
     }
 
-    /** The verdict for one group as things stand. */
+    /**
+     * The verdict for one group as things stand: the group's spares as selection sees them (the same views, the same
+     * qualification rule, the recorded state — a spare whose BMC probe failed is failed, not present), so "ok" here means
+     * a failover now finds a spare.
+     */
     public static CapacityPlanner.Verdict assess(ClusterState s, GroupSpec g) {
         List<ProfileSpec> exposed = s.config().profiles().stream()
                 .filter(p -> p.group().equals(g.id()))
@@ -31,10 +35,8 @@ public final class CapacityWatcher {
                     String on = s.profile(p.id()).server();
                     return on != null && g.servers().contains(on);
                 }).toList();
-        List<ServerView> free = g.spares().stream().map(s::view)
-                .filter(v -> v.profile() == null && v.reservedBy() == null && !v.state().isDown() && v.state() != ServerState.UNKNOWN)
-                .toList();
-        return CapacityPlanner.assess(exposed, free, g.policy().anticipatedFailures());
+        List<ServerView> spares = s.views().stream().filter(v -> v.spare() && g.id().equals(v.group())).toList();
+        return CapacityPlanner.assess(exposed, spares, g.policy().anticipatedFailures(), p -> s.config().protectionOf(p));
     }
 
     private static java.util.stream.Stream<String> concat(GroupSpec g) {

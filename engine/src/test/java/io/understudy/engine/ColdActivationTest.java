@@ -73,8 +73,10 @@ class ColdActivationTest {
         assertThat(job.status()).isEqualTo(Job.Status.FAILED);
         assertThat(job.target()).isEqualTo("bl-s1");
         assertThat(job.message()).contains("the agent of bl-s1 was not heard within 30 s of its power-on");
-        assertThat(f.sim.view("bl-s1").state()).as("the spare was powered on").isNotEqualTo("off");
-        assertThat(agents[0].refused).isEmpty();
+        // The only order its hung agent saw is the failed job's clean-up (drop what it may hold; then power off).
+        assertThat(agents[0].refused).hasSizeLessThanOrEqualTo(1);
         assertThat(f.sim.holders("db-2")).isEmpty();
+        String where = f.serverOf("db-2");
+        assertThat(where).as("the profile is down, not on the spare").isNull();
     }
 }

@@ -27,7 +27,23 @@ class DataSyncTest {
     static DataCenterConfig config(ProtectionLevel level) {
         DataCenterConfig dc = DataCenters.withPolicy(DataCenters.demo(), "hot",
                 p -> DataCenters.policy(p).protection(level).data(Duration.ofMinutes(1), Duration.ofHours(24)).build());
+        if (level == ProtectionLevel.PRELOADED) dc = oneToOne(dc);
         return DataCenters.withProfile(dc, PROFILE, p -> DataCenters.fallback(DataCenters.dataDir(p, "/var/lib/web"), FallbackMode.MANUAL));
+    }
+
+    /** A preloaded group is 1:1 (MX-ONE): dl-1 with standby dl-s1; the other hot servers keep a hot group of their own. */
+    private static DataCenterConfig oneToOne(DataCenterConfig dc) {
+        io.understudy.model.config.GroupSpec hot = dc.group("hot").orElseThrow();
+        List<String> rest = hot.servers().stream().filter(s -> !s.equals(HOME)).toList();
+        var others = new io.understudy.model.config.GroupSpec("hot-rest", rest, List.of("dl-s2"),
+                DataCenters.policy(hot.policy()).protection(ProtectionLevel.HOT).build());
+        var preloaded = new io.understudy.model.config.GroupSpec("hot", List.of(HOME), List.of("dl-s1"), hot.policy());
+        List<io.understudy.model.config.GroupSpec> groups = new java.util.ArrayList<>(dc.groups().stream().filter(g -> !g.id().equals("hot")).toList());
+        groups.add(preloaded);
+        groups.add(others);
+        return new DataCenterConfig(dc.name(), dc.enclosures(), dc.servers(), groups, dc.profiles().stream()
+                .map(p -> p.group().equals("hot") && !p.home().equals(HOME) ? new io.understudy.model.config.ProfileSpec(p.id(), "hot-rest", p.home(),
+                        p.identity(), p.workload(), p.requirements(), p.priority(), p.fallback(), p.protection(), p.dataDir()) : p).toList());
     }
 
     @Test

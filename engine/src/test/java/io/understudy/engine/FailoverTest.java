@@ -24,8 +24,8 @@ class FailoverTest {
         assertThat(job.status()).isEqualTo(Job.Status.SUCCEEDED);
         assertThat(job.startedBy()).isEqualTo(EventHandler.BY);
         assertThat(job.reason()).contains("BMC reports critical health");
-        assertThat(job.steps()).extracting(Step::name).containsExactly("check-group", "identify-source", "fence",
-                "select-spare", "move-profile", "activate", "verify", "release");
+        assertThat(job.steps()).extracting(Step::name).containsExactly("check-group", "identify-source", "select-spare",
+                "fence", "move-profile", "activate", "verify", "release");
         assertThat(job.steps()).allMatch(s -> s.status() == Step.Status.DONE && s.started() != null && s.ended() != null);
         assertThat(job.target()).isEqualTo("dl-s1");
         assertThat(f.serverOf("web-1")).isEqualTo("dl-s1");
@@ -78,7 +78,7 @@ class FailoverTest {
         assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.SUCCEEDED);
         // bl-s1 (16 cores) is enough; bl-s2 (32 cores) stays for bigger needs.
         assertThat(job.target()).isEqualTo("bl-s1");
-        assertThat(job.steps().get(3).message()).contains("chose bl-s1");
+        assertThat(job.steps().get(job.stepIndex("select-spare")).message()).contains("chose bl-s1");
         assertThat(job.steps().get(5).message()).contains("(cold)");
         assertThat(f.sim.holders("db-2")).containsExactly("bl-s1");
         f.run(Duration.ofSeconds(2));
@@ -95,7 +95,7 @@ class FailoverTest {
         Job job = f.onlyJob();
         assertThat(job.status()).isEqualTo(Job.Status.FAILED);
         assertThat(job.message()).startsWith("fence: BMC accepted power off but dl-2 still reads on");
-        assertThat(job.steps().get(3).status()).isEqualTo(Step.Status.PENDING);
+        assertThat(job.steps().get(job.stepIndex("move-profile")).status()).isEqualTo(Step.Status.PENDING);
         assertThat(f.serverOf("web-2")).isEqualTo("dl-2");
         assertThat(f.sim.holders("web-2")).containsExactly("dl-2");
         assertThat(f.alarm(AlarmType.FENCE_FAILED, "dl-2").map(Alarm::text).orElseThrow())
@@ -135,7 +135,7 @@ class FailoverTest {
         assertThat(job.reason()).contains("OS hung");
         assertThat(job.status()).isEqualTo(Job.Status.SUCCEEDED);
         // The fence step ended before the identity moved.
-        assertThat(job.steps().get(2).ended()).isBeforeOrEqualTo(job.steps().get(4).started());
+        assertThat(job.steps().get(job.stepIndex("fence")).ended()).isBeforeOrEqualTo(job.steps().get(job.stepIndex("move-profile")).started());
         assertThat(f.sim.view("dl-1").state()).isEqualTo("off");
     }
 
@@ -184,6 +184,6 @@ class FailoverTest {
         Job job = f.job(r.job());
         assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.SUCCEEDED);
         assertThat(f.sim.view("dl-1").state()).isEqualTo("off");
-        assertThat(job.steps().get(2).message()).contains("read-back");
+        assertThat(job.steps().get(job.stepIndex("fence")).message()).contains("read-back");
     }
 }

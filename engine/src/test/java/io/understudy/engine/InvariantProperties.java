@@ -41,8 +41,11 @@ class InvariantProperties {
     }
 
     @Property(tries = 40)
-    void randomFaults_neverBreakInvariants1to4(@ForAll("schedules") List<Action> schedule) {
-        SimFixture f = new SimFixture().settled();
+    void randomFaults_neverBreakInvariants1to4(@ForAll("schedules") List<Action> schedule, @ForAll boolean fenceFirst) {
+        // Both step orders: spare first (default) and VCEM's fence first; nothing moves before the fence in either.
+        var dc = DataCenters.demo();
+        for (String g : List.of("cold", "hot")) dc = DataCenters.withPolicy(dc, g, p -> p.withFenceFirst(fenceFirst));
+        SimFixture f = new SimFixture(dc, io.understudy.sim.SimTimings.FAST).settled();
         for (int second = 0; second <= 300; second++) {
             for (Action a : schedule) if (a.atSecond() == second) apply(f, a);
             for (int i = 0; i < 10; i++) {

@@ -24,7 +24,16 @@ public enum AlarmType {
     /** Two servers of a group held a profile's alias at once; one side was told to give it up. */
     @JsonProperty("split-brain") SPLIT_BRAIN,
     /** Automatic jobs of a profile failed {@code retryLimit} times within {@code retryWindow}: no more are started. */
-    @JsonProperty("automatic-jobs-held") AUTOMATIC_JOBS_HELD;
+    @JsonProperty("automatic-jobs-held") AUTOMATIC_JOBS_HELD,
+    /**
+     * A failed server's profile has no qualified spare: the server is not fenced (unless it is confirmed off) and its
+     * failover job waits, saying why each spare does not qualify, until one does.
+     */
+    @JsonProperty("profile-at-risk") PROFILE_AT_RISK,
+    /** A server's agent reports fewer resources (or another model) than its configuration says: it is not chosen. */
+    @JsonProperty("resources-mismatch") RESOURCES_MISMATCH,
+    /** An idle cold spare stays powered on after every power-off order: it does not qualify until it is off. */
+    @JsonProperty("cold-spare-running") COLD_SPARE_RUNNING;
 
     public String wire() {
         return name().toLowerCase().replace('_', '-');

@@ -1,14 +1,23 @@
 package io.understudy.state;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.understudy.model.config.GroupPolicy;
 import java.util.List;
 
 /** The kinds of job and the steps each runs, in order. */
 public enum JobType {
-    @JsonProperty("failover") FAILOVER(List.of("check-group", "identify-source", "fence", "select-spare",
+    /**
+     * A spare is reserved before the source is fenced, so a server nothing can replace is not powered off; the
+     * identity still moves only after the fence (invariant 2). VCEM's order is {@link #VCEM_FAILOVER}.
+     */
+    @JsonProperty("failover") FAILOVER(List.of("check-group", "identify-source", "select-spare", "fence",
             "move-profile", "activate", "verify", "release")),
     @JsonProperty("fallback") FALLBACK(List.of("check-group", "release-spare", "sync-data", "move-profile", "activate",
             "verify", "release"));
+
+    /** VCEM's failover order, fence before select-spare: a group's {@code fenceFirst} option. */
+    public static final List<String> VCEM_FAILOVER = List.of("check-group", "identify-source", "fence", "select-spare",
+            "move-profile", "activate", "verify", "release");
 
     private final List<String> steps;
 
@@ -16,8 +25,14 @@ public enum JobType {
         this.steps = steps;
     }
 
+    /** The default steps of this kind of job. */
     public List<String> steps() {
         return steps;
+    }
+
+    /** The steps a job of this kind runs in a group with this policy: fixed when the job is created. */
+    public List<String> steps(GroupPolicy policy) {
+        return this == FAILOVER && policy != null && policy.fenceFirst() ? VCEM_FAILOVER : steps;
     }
 
     public String wire() {

@@ -189,7 +189,8 @@ public final class StateMachine {
             }
         }
         long id = state.nextJob++;
-        List<Step> steps = c.type().steps().stream().map(n -> new Step(n, Step.Status.PENDING, null, null, null)).toList();
+        GroupSpec group = state.index().group(spec.group()).orElse(null);
+        List<Step> steps = c.type().steps(group == null ? null : group.policy()).stream().map(n -> new Step(n, Step.Status.PENDING, null, null, null)).toList();
         state.jobs.put(id, new Job(id, c.type(), spec.group(), p.id(), c.source(), target, Job.Status.RUNNING, steps,
                 c.startedBy(), c.reason(), c.at(), null, null, null));
         state.profiles.put(p.id(), p.job(id));
@@ -219,6 +220,7 @@ public final class StateMachine {
         if (!f.outcome().finished()) return Result.refused("a step finishes as done, failed or skipped");
         j = j.withStep(f.step(), new Step(st.name(), f.outcome(), st.started(), f.at(), f.message()));
         if (f.outcome() == Step.Status.FAILED) {
+            strand(j, st.name(), f.message(), f.at());
             j = j.ended(Job.Status.FAILED, f.at(), st.name() + ": " + f.message());
             endJob(j);
         } else if (j.currentStep() < 0) {
@@ -237,6 +239,21 @@ public final class StateMachine {
         ProfileRecord p = state.profiles.get(j.profile());
         if (p != null && Objects.equals(p.activeJob(), j.id())) state.profiles.put(p.id(), p.job(null));
         state.servers.replaceAll((id, s) -> Objects.equals(s.reservedBy(), j.id()) ? s.reserved(null) : s);
+        // Whatever ended the job, its wait for a spare is over; a new failure raises the alarm again.
+        clear(AlarmType.PROFILE_AT_RISK, j.profile(), j.ended() != null ? j.ended() : j.created());
+    }
+
+    /**
+     * A job failing after move-profile leaves nothing running on its target: the profile is down (no server), with a
+     * profile-down alarm naming the job, and the target is a plain spare (or home server) again, not "running" it.
+     */
+    private void strand(Job j, String step, String why, Instant at) {
+        ProfileRecord p = state.profiles.get(j.profile());
+        if (p == null || j.target() == null || !j.stepDone("move-profile") || !Objects.equals(p.server(), j.target())) return;
+        state.profiles.put(p.id(), p.onServer(null, j.type().wire() + " job " + j.id() + " failed at " + step));
+        clear(AlarmType.PROFILE_ON_SPARE, p.id(), at);
+        raise(AlarmType.PROFILE_DOWN, p.id(), "profile " + p.id() + " is down: " + j.type().wire() + " job " + j.id()
+                + " failed at " + step + " after moving it to " + j.target() + " (" + why + "); it runs nowhere", at);
     }
 
     private Result reserve(ReserveSpare r) {
@@ -268,6 +285,7 @@ public final class StateMachine {
         }
         state.servers.put(s.id(), s.reserved(j.id()));
         state.jobs.put(j.id(), j.withTarget(r.spare(), r.victim()));
+        clear(AlarmType.PROFILE_AT_RISK, j.profile(), r.at());
         return Result.ok(r.spare() + " reserved for job " + j.id() + ": " + r.why());
     }
 

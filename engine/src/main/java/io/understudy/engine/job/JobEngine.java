@@ -150,13 +150,18 @@ public final class JobEngine {
                     if (!startedByFinish) return;
                 }
                 case FAILED -> {
+                    // Past move-profile the state says the profile runs on the target: the target gives it up first,
+                    // then the failure (applied by the state machine) says the profile is down.
+                    String message = Rollback.moved(ctx) ? o.message() + "; " + Rollback.clearTarget(ctx) : o.message();
                     // Alarm first: whoever sees the job failed must already find its alarm, and a leader that
                     // dies in between re-runs the in-flight step rather than leaving a failed job unannounced.
-                    String subject = o.alarm() == AlarmType.FENCE_FAILED ? job.source() : job.profile();
-                    store.submit(new RaiseAlarm(o.alarm(), subject, job.type().wire() + " job " + id + " failed at "
-                            + step.name() + ": " + o.message(), scheduler.now()));
-                    finish(job, i, Step.Status.FAILED, o.message());
-                    decisions.record("job " + id, step.name() + " failed: " + o.message());
+                    if (o.alarm() != null) {
+                        String subject = o.alarm() == AlarmType.FENCE_FAILED ? job.source() : job.profile();
+                        store.submit(new RaiseAlarm(o.alarm(), subject, job.type().wire() + " job " + id + " failed at "
+                                + step.name() + ": " + message, scheduler.now()));
+                    }
+                    finish(job, i, Step.Status.FAILED, message);
+                    decisions.record("job " + id, step.name() + (o.alarm() == null ? " ended the job: " : " failed: ") + message);
                     return;
                 }
             }

@@ -66,6 +66,13 @@ public final class ConfigValidator {
                 if (g.servers().contains(spare)) errors.add(new ConfigError(at + ".spares", "server '" + spare + "' is both regular and spare"));
             }
             policy(errors, at + ".policy", g.policy());
+            if (g.policy().protection() == ProtectionLevel.PRELOADED) {
+                // MX-ONE's preloaded standby runs its one regular's workload already: it cannot stand by for two.
+                if (g.servers().size() != 1) errors.add(new ConfigError(at + ".servers", "a preloaded group is 1:1: expected exactly one regular server, got "
+                        + g.servers().size()));
+                if (g.spares().size() != 1) errors.add(new ConfigError(at + ".spares", "a preloaded group is 1:1: expected exactly one standby, got "
+                        + g.spares().size()));
+            }
         }
         Map<String, String> seen = new HashMap<>();
         Set<String> ids = new HashSet<>();

@@ -22,6 +22,9 @@ import java.time.Duration;
  * @param retryLimit automatic jobs of one kind that may fail for a profile within {@code retryWindow}; then no more
  *                   are started (an {@code automatic-jobs-held} alarm) until an operator acts or the window passes
  * @param retryWindow how long a failed automatic job counts against {@code retryLimit}
+ * @param fenceFirst VCEM's step order: fence the failed server before a spare is chosen. Off by default: a qualified
+ *                   spare is reserved first, and a server no spare can replace is not powered off (it may only be
+ *                   slow or rebooting); its profile is reported at risk until a spare qualifies
  */
 public record GroupPolicy(
         ProtectionLevel protection,
@@ -45,7 +48,8 @@ public record GroupPolicy(
         SplitBrainYield splitBrainYield,
         Duration retryBackoff,
         Integer retryLimit,
-        Duration retryWindow) {
+        Duration retryWindow,
+        Boolean fenceFirst) {
 
     public static final GroupPolicy DEFAULTS = new GroupPolicy(null, null, null, null, null, null, null,
             null, null, null, null, null, null, null);
@@ -58,7 +62,7 @@ public record GroupPolicy(
                        SplitBrainYield splitBrainYield) {
         this(protection, eventHandling, heartbeatInterval, failureTimeout, anticipatedFailures, preempt, serializeJobs,
                 fenceTimeout, bootTimeout, verifyTimeout, verifyRechecks, fallbackHoldDown, fallbackLimit, fallbackWindow,
-                backupInterval, syncInterval, selfFenceTimeout, fenceWithoutBmc, splitBrainYield, null, null, null);
+                backupInterval, syncInterval, selfFenceTimeout, fenceWithoutBmc, splitBrainYield, null, null, null, null);
     }
 
     /** Which side of a split brain gives the alias up; the other keeps serving. */
@@ -74,7 +78,7 @@ public record GroupPolicy(
                        Duration fallbackHoldDown, Integer fallbackLimit, Duration fallbackWindow) {
         this(protection, eventHandling, heartbeatInterval, failureTimeout, anticipatedFailures, preempt, serializeJobs,
                 fenceTimeout, bootTimeout, verifyTimeout, verifyRechecks, fallbackHoldDown, fallbackLimit, fallbackWindow,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** The same policy with the automatic jobs' back-off and cap set (null keeps the default). */
@@ -82,7 +86,15 @@ public record GroupPolicy(
         return new GroupPolicy(protection, eventHandling, heartbeatInterval, failureTimeout, anticipatedFailures, preempt,
                 serializeJobs, fenceTimeout, bootTimeout, verifyTimeout, verifyRechecks, fallbackHoldDown, fallbackLimit,
                 fallbackWindow, backupInterval, syncInterval, selfFenceTimeout, fenceWithoutBmc, splitBrainYield, backoff,
-                limit, window);
+                limit, window, fenceFirst);
+    }
+
+    /** The same policy with VCEM's step order on or off. */
+    public GroupPolicy withFenceFirst(boolean v) {
+        return new GroupPolicy(protection, eventHandling, heartbeatInterval, failureTimeout, anticipatedFailures, preempt,
+                serializeJobs, fenceTimeout, bootTimeout, verifyTimeout, verifyRechecks, fallbackHoldDown, fallbackLimit,
+                fallbackWindow, backupInterval, syncInterval, selfFenceTimeout, fenceWithoutBmc, splitBrainYield, retryBackoff,
+                retryLimit, retryWindow, v);
     }
 
     /** How long a silent server must have been silent before it has surely fenced itself. */
@@ -112,5 +124,6 @@ public record GroupPolicy(
         if (retryBackoff == null) retryBackoff = Duration.ofSeconds(30);
         if (retryLimit == null) retryLimit = 3;
         if (retryWindow == null) retryWindow = Duration.ofHours(1);
+        if (fenceFirst == null) fenceFirst = false;
     }
 }

@@ -63,6 +63,19 @@ class ConfigValidatorTest {
                 .contains("--simulate-missing-agents");
     }
 
+    /** Regression (issue 11.5): two regular servers behind one preloaded standby passed config check. */
+    @Test
+    void preloadedGroupWithTwoRegularsPassedConfigCheck() {
+        GroupPolicy p = new GroupPolicy(ProtectionLevel.PRELOADED, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        var d = dc(List.of(server("a", "enc1/bay1", "M", 8), server("b", "enc1/bay2", "M", 8), server("s", "enc1/bay3", "M", 8)),
+                List.of(new GroupSpec("g", List.of("a", "b"), List.of("s"), p)), List.of());
+        assertThat(ConfigValidator.validate(d)).extracting(ConfigError::toString)
+                .containsExactly("groups[0].servers: a preloaded group is 1:1: expected exactly one regular server, got 2");
+        var oneToOne = dc(List.of(server("a", "enc1/bay1", "M", 8), server("s", "enc1/bay3", "M", 8)),
+                List.of(new GroupSpec("g", List.of("a"), List.of("s"), p)), List.of());
+        assertThat(ConfigValidator.validate(oneToOne)).isEmpty();
+    }
+
     @Test
     void validate_agentSettings_needAnHttpEndpointAndExactlyOneSecret() {
         ServerSpec noSecret = new ServerSpec("a", "enc1/bay1", "a", null, "M", "G1", 8, 64, null, new AgentSpec("http://198.18.0.11:7700", null, null));

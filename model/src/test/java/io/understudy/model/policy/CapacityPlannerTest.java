@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.understudy.model.ServerState;
 import io.understudy.model.ServerView;
 import io.understudy.model.config.ProfileSpec;
+import io.understudy.model.config.ProtectionLevel;
+import io.understudy.model.config.ServerSpec;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -25,7 +27,7 @@ class CapacityPlannerTest {
         // Two spares for two anticipated failures, but only one spare is big enough for the big profiles.
         List<ProfileSpec> exposed = List.of(profile("big-1", "M", 32, 8, 1), profile("big-2", "M", 32, 8, 2), profile("small", "M", 4, 8, 3));
         List<ServerView> spares = List.of(spare("s-big", "M", 32, 64, ServerState.OFF), spare("s-small", "M", 8, 64, ServerState.OFF));
-        var v = CapacityPlanner.assess(exposed, spares, 2);
+        var v = CapacityPlanner.assess(exposed, spares, 2, p -> ProtectionLevel.COLD);
         assertThat(v.sufficient()).isFalse();
         assertThat(v.reason()).contains("big-1, big-2 fail together").contains("would find no fitting spare");
     }
@@ -34,7 +36,8 @@ class CapacityPlannerTest {
     void assess_matchingExists_isSufficient() {
         List<ProfileSpec> exposed = List.of(profile("a", "M", 4, 8, 1), profile("b", "N", 4, 8, 2));
         List<ServerView> spares = List.of(spare("sm", "M", 8, 64, ServerState.OFF), spare("sn", "N", 8, 64, ServerState.RUNNING));
-        assertThat(CapacityPlanner.assess(exposed, spares, 2).sufficient()).isTrue();
+        // a is cold (sm is off), b is hot (sn is booted).
+        assertThat(CapacityPlanner.assess(exposed, spares, 2, p -> p.id().equals("a") ? ProtectionLevel.COLD : ProtectionLevel.HOT).sufficient()).isTrue();
     }
 
     @Provide
@@ -56,7 +59,48 @@ class CapacityPlannerTest {
     void assess_agreesWithBruteForce(@ForAll("profiles") List<ProfileSpec> exposed, @ForAll("spares") List<ServerView> spares,
                                      @ForAll @IntRange(min = 1, max = 3) int k) {
         boolean expected = allSubsetsAssignable(exposed, spares, Math.min(k, exposed.size()), 0, new ArrayList<>());
-        assertThat(CapacityPlanner.assess(exposed, spares, k).sufficient()).isEqualTo(expected);
+        assertThat(CapacityPlanner.assess(exposed, spares, k, p -> ProtectionLevel.COLD).sufficient()).isEqualTo(expected);
+    }
+
+    /** Regression (issue 11.3): a cold group whose only spare is powered on was "ok", and its failover found no spare. */
+    @Test
+    void capacitySaidOkForAColdSpareThatIsPoweredOn() {
+        List<ProfileSpec> exposed = List.of(profile("a", "M", 4, 8, 1));
+        List<ServerView> spares = List.of(spare("s", "M", 8, 64, ServerState.RUNNING));
+        var v = CapacityPlanner.assess(exposed, spares, 1, p -> ProtectionLevel.COLD);
+        assertThat(v.sufficient()).isFalse();
+        assertThat(v.reason()).contains("s: not powered off (running)");
+    }
+
+    @Provide
+    Arbitrary<List<ServerView>> anySpares() {
+        Arbitrary<Long> reserved = Arbitraries.of(0L, 0L, 0L, 7L);
+        Arbitrary<String> runs = Arbitraries.of("", "", "", "other");
+        return Combinators.combine(Arbitraries.of("M", "N"), Arbitraries.of(4, 8, 16, 32), Arbitraries.of(32, 64, 128),
+                Arbitraries.of(ServerState.values()), runs, reserved, Arbitraries.of(true, true, true, false))
+                .as((m, c, mem, st, on, res, isSpare) -> new ServerView(new ServerSpec("s", "enc1/bay1", "s", null, m, "G1", c, mem,
+                        new io.understudy.model.config.Bmc("sim", null)), "g", st, on.isEmpty() ? null : on, isSpare, res == 0L ? null : res))
+                .list().ofMaxSize(5);
+    }
+
+    /**
+     * Capacity and selection are one rule: for any one profile and any spares (any state, power, reservation, model,
+     * size), capacity says "absorbs one failure" exactly when selection would choose a spare.
+     */
+    @Property
+    void capacity_neverDisagreesWithSelection(@ForAll("anySpares") List<ServerView> drawn, @ForAll ProtectionLevel level,
+                                              @ForAll("profiles") List<ProfileSpec> candidates) {
+        List<ServerView> spares = new ArrayList<>();
+        for (int i = 0; i < drawn.size() && i < 5; i++) {
+            ServerView v = drawn.get(i);
+            ServerSpec sp = v.spec();
+            spares.add(new ServerView(new ServerSpec("s" + i, sp.location(), sp.hostname(), null, sp.model(), sp.generation(), sp.cores(),
+                    sp.memoryGib(), sp.bmc()), v.group(), v.state(), v.profile(), v.spare(), v.reservedBy()));
+        }
+        ProfileSpec p = candidates.get(0);
+        boolean capacity = CapacityPlanner.assess(List.of(p), spares, 1, x -> level).sufficient();
+        boolean selection = SpareSelection.choose(spares, p, level).spare().isPresent();
+        assertThat(capacity).as("capacity %s, selection %s", capacity, selection).isEqualTo(selection);
     }
 
     private static boolean allSubsetsAssignable(List<ProfileSpec> ps, List<ServerView> ss, int k, int from, List<ProfileSpec> chosen) {

@@ -1,0 +1,45 @@
+package io.understudy.engine.job;
+
+import io.understudy.drivers.DriverException;
+import io.understudy.model.config.ProfileSpec;
+
+/**
+ * What a job that fails after move-profile does to its target before the state says the profile is down: the target
+ * stops the workload and gives the identity up (also one set at the bay, which a cold server would take at its next
+ * boot), so nothing comes up with it later while the profile is started elsewhere (invariant 1). An agent that cannot
+ * be asked gets a power-off order instead. Best effort, once: the job is failing either way, and says which it was.
+ */
+final class Rollback {
+    private Rollback() {}
+
+    /** Whether the job's profile was moved (in the state) onto its target: a failure now strands it there. */
+    static boolean moved(StepContext c) {
+        return c.job().target() != null && c.job().stepDone("move-profile");
+    }
+
+    /** Clears the target; returns a sentence saying what was done. */
+    static String clearTarget(StepContext c) {
+        String target = c.job().target();
+        ProfileSpec p = c.profile();
+        String why;
+        try {
+            try {
+                c.drivers().workload().stop(target, p, c.call());
+            } catch (DriverException e) {
+                if (e.kind() != DriverException.Kind.UNREACHABLE) throw e;
+            }
+            c.drivers().identity().release(target, p, c.call());
+            if (!c.drivers().identity().holds(target, p, c.call())) return target + " gave the identity of " + p.id() + " up";
+            why = "it still holds it";
+        } catch (DriverException e) {
+            why = e.getMessage();
+        }
+        try {
+            c.drivers().power(c.server(target)).powerOff(target, c.call());
+            return target + " could not give the identity of " + p.id() + " up (" + why + "): power-off ordered";
+        } catch (DriverException e) {
+            return target + " could not give the identity of " + p.id() + " up (" + why + ") nor be powered off ("
+                    + e.getMessage() + ")";
+        }
+    }
+}
