@@ -264,10 +264,14 @@ final class NetnsDataCenter implements AutoCloseable {
                     .append(p.passwordFile()).append("\", cipherSuite: 3, retries: 1, timeout: 3s}\n")
                     .append("    agent: {endpoint: \"http://").append(lab.address(h)).append(":7700\", secretFile: \"").append(secret).append("\"}\n");
         }
-        y.append("groups:\n  - id: hot\n    servers: [a, s]\n    spares: [b]\n")
+        // A preloaded group is 1:1 (MX-ONE): a and its standby b; s then serves in a group of its own.
+        boolean pair = protection.equals("preloaded");
+        y.append("groups:\n  - id: hot\n    servers: [").append(pair ? "a" : "a, s").append("]\n    spares: [b]\n")
                 .append("    policy: {protection: ").append(protection).append(", eventHandling: auto-failover, heartbeatInterval: ")
                 .append(heartbeat.toMillis()).append("ms, failureTimeout: ").append(timeout.toMillis()).append("ms, verifyTimeout: 20s")
                 .append(policy.contains("fenceTimeout") ? "" : ", fenceTimeout: 5s").append(policy.isBlank() ? "" : ", " + policy).append("}\n")
+                .append(pair ? "  - id: other\n    servers: [s]\n    spares: []\n    policy: {protection: hot, anticipatedFailures: 0, heartbeatInterval: "
+                        + heartbeat.toMillis() + "ms, failureTimeout: " + timeout.toMillis() + "ms}\n" : "")
                 .append("profiles:\n  - id: web\n    group: hot\n    home: a\n")
                 .append("    identity: {hostname: web, addresses: [").append(ALIAS).append("/24]}\n")
                 .append("    workload: {name: counter, start: '").append(workloadStart()).append("', stop: '").append(workloadStop())
