@@ -63,20 +63,7 @@ class AgentTest {
 
     @Test
     void heartbeatsCarryTheHeldAddresses_andAnAgentCutOffFromTheControlPlaneFencesItsProfiles() throws Exception {
-        node = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        node.createContext(AgentProtocol.HEARTBEAT_PATH, ex -> {
-            heard.add(AgentProtocol.read(ex.getRequestBody().readAllBytes(), AgentProtocol.Heartbeat.class));
-            if (!answering.get()) {
-                ex.sendResponseHeaders(503, -1);
-                ex.close();
-                return;
-            }
-            byte[] body = AgentProtocol.bytes(new AgentProtocol.HeartbeatReply(2000L, List.of(WEB)));
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        node.start();
+        startNode(new AgentProtocol.HeartbeatReply(2000L, List.of(WEB)));
         DrivenScheduler clock = new DrivenScheduler();
         FakeHost host = new FakeHost();
         agent = new Agent(new Agent.Settings("a", "127.0.0.1", 0, List.of(URI.create("http://127.0.0.1:" + node.getAddress().getPort())),
@@ -108,15 +95,7 @@ class AgentTest {
     /** Found with a degraded system: the agent read its health once at start and reported it for ever. */
     @Test
     void healthWasReadOnceAtStart() throws Exception {
-        node = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        node.createContext(AgentProtocol.HEARTBEAT_PATH, ex -> {
-            heard.add(AgentProtocol.read(ex.getRequestBody().readAllBytes(), AgentProtocol.Heartbeat.class));
-            byte[] body = AgentProtocol.bytes(new AgentProtocol.HeartbeatReply(null, List.of()));
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        node.start();
+        startNode(new AgentProtocol.HeartbeatReply(null, List.of()));
         DrivenScheduler clock = new DrivenScheduler();
         FakeHost host = new FakeHost();
         agent = new Agent(new Agent.Settings("a", "127.0.0.1", 0, List.of(URI.create("http://127.0.0.1:" + node.getAddress().getPort())),
@@ -127,6 +106,24 @@ class AgentTest {
         host.health = "warning";
         clock.advance(Agent.INVENTORY_EVERY.plusSeconds(1));
         awaitReal(() -> heard.get(heard.size() - 1).inventory().health().equals("warning"));
+    }
+
+    /** A control-plane node that records every heartbeat and answers with {@code reply} while {@link #answering}. */
+    private void startNode(AgentProtocol.HeartbeatReply reply) throws java.io.IOException {
+        node = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        node.createContext(AgentProtocol.HEARTBEAT_PATH, ex -> {
+            heard.add(AgentProtocol.read(ex.getRequestBody().readAllBytes(), AgentProtocol.Heartbeat.class));
+            if (!answering.get()) {
+                ex.sendResponseHeaders(503, -1);
+                ex.close();
+                return;
+            }
+            byte[] body = AgentProtocol.bytes(reply);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        node.start();
     }
 
     private static void awaitReal(BooleanSupplier condition) throws InterruptedException {

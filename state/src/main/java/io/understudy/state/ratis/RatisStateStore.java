@@ -140,21 +140,9 @@ public final class RatisStateStore implements StateStore {
         Duration timeout = settings.requestTimeout();
         long deadline = System.nanoTime() + timeout.toNanos();
         String what = command.getClass().getSimpleName();
-        if (closed) throw new StateException(what + " refused: the state store of " + settings.nodeId() + " is closed", null);
-        RaftClientReply reply;
-        try {
-            Message message = Message.valueOf(ByteString.copyFrom(Json.bytes(command)));
-            reply = client.send(message, timeout);
-        } catch (TimeoutException e) {
-            throw new StateException(what + " timed out after " + Durations.format(timeout) + " without being committed"
-                    + " (no leader or no quorum reachable from " + settings.nodeId() + ")", e);
-        } catch (ExecutionException e) {
-            throw failure(what, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StateException(what + " interrupted while waiting for the commit", e);
-        }
-        if (!reply.isSuccess()) throw failure(what, reply.getException());
+        RaftClientReply reply = commit(what, Message.valueOf(ByteString.copyFrom(Json.bytes(command))), timeout,
+                what + " timed out after " + Durations.format(timeout) + " without being committed"
+                        + " (no leader or no quorum reachable from " + settings.nodeId() + ")");
         Result result = Json.read(reply.getMessage().getContent().toByteArray(), Result.class);
         awaitAppliedHere(what, reply.getLogIndex(), deadline);
         return result;
@@ -164,22 +152,28 @@ public final class RatisStateStore implements StateStore {
     public void awaitCaughtUp(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String what = "the catch-up barrier";
+        RaftClientReply reply = commit(what, UnderstudyStateMachine.NO_OP, timeout, settings.nodeId()
+                + " has applied the log up to index " + ratisMachine.appliedIndex() + " but could not learn where the committed"
+                + " log ends in " + Durations.format(timeout) + " (no leader yet, no quorum, or the log is still being replayed)");
+        awaitAppliedHere(what, reply.getLogIndex(), deadline);
+    }
+
+    /** Sends one entry and waits for its commit; every way that fails is a {@link StateException} saying so. */
+    private RaftClientReply commit(String what, Message message, Duration timeout, String timedOut) {
         if (closed) throw new StateException(what + " refused: the state store of " + settings.nodeId() + " is closed", null);
         RaftClientReply reply;
         try {
-            reply = client.send(UnderstudyStateMachine.NO_OP, timeout);
+            reply = client.send(message, timeout);
         } catch (TimeoutException e) {
-            throw new StateException(settings.nodeId() + " has applied the log up to index " + ratisMachine.appliedIndex()
-                    + " but could not learn where the committed log ends in " + Durations.format(timeout)
-                    + " (no leader yet, no quorum, or the log is still being replayed)", e);
+            throw new StateException(timedOut, e);
         } catch (ExecutionException e) {
             throw failure(what, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StateException(what + " interrupted", e);
+            throw new StateException(what + " interrupted while waiting for the commit", e);
         }
         if (!reply.isSuccess()) throw failure(what, reply.getException());
-        awaitAppliedHere(what, reply.getLogIndex(), deadline);
+        return reply;
     }
 
     /** For logs: the index of the newest entry this node has applied. */
