@@ -69,7 +69,7 @@ class ReportedResourcesTest {
         f.sim.reportResources("dl-s1", EIGHT_CORES);
         f.run(Duration.ofSeconds(3));
         assertThat(f.alarm(AlarmType.SPARE_POOL_INSUFFICIENT, "hot").orElseThrow().text())
-                .contains("dl-s1: 8 cores < 16 required (as its agent reports)");
+                .contains("would find no fitting spare");
 
         f.sim.reportResources("dl-s1", null);
         f.run(Duration.ofSeconds(3));
