@@ -2,7 +2,7 @@ package io.understudy.drivers;
 
 import java.time.Instant;
 
-/** Where agents report: heartbeats and hardware events. Implemented by the detector on every control-plane node. */
+/** Where agents report: heartbeats, hardware events, held addresses and inventory. Implemented by the detector on every control-plane node. */
 public interface AgentListener {
     void heartbeat(String server, Instant at);
 
@@ -11,4 +11,7 @@ public interface AgentListener {
 
     /** The addresses a server's agent says its identity interface holds (reported with its heartbeats). */
     default void addresses(String server, java.util.List<String> held, Instant at) {}
+
+    /** The resources a server's agent says the server has (reported with its heartbeats). */
+    default void inventory(String server, io.understudy.model.Resources reported, Instant at) {}
 }

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leader's duties — detection, automatic event handling, jobs, fallback, capacity — started when this node
+ * The leader's duties — detection, reported resources, automatic event handling, jobs, fallback, capacity — started when this node
  * becomes leader and stopped when it is not. Followers only record heartbeats.
  */
 public final class Engine implements StateStore.LeadershipListener {
@@ -32,6 +32,7 @@ public final class Engine implements StateStore.LeadershipListener {
     private final Operations operations;
     private final DataSync data;
     private final SplitBrainWatcher splitBrain;
+    private final ResourceWatcher resources;
     private Scheduler.Cancellable loop;
     private Instant lastCapacity;
     private volatile boolean leading;
@@ -60,6 +61,7 @@ public final class Engine implements StateStore.LeadershipListener {
         this.operations = new Operations(store, scheduler);
         this.data = new DataSync(store, drivers, scheduler, stepExecutor, decisions);
         this.splitBrain = new SplitBrainWatcher(store, drivers, detector, scheduler, stepExecutor, decisions);
+        this.resources = new ResourceWatcher(store, detector::reported, scheduler, decisions);
         store.addLeadershipListener(this);
     }
 
@@ -87,6 +89,8 @@ public final class Engine implements StateStore.LeadershipListener {
     public void tick() {
         if (!leading || !store.isLeader()) return;
         guarded("detector", detector::tick);
+        // Before events and jobs: a spare is judged by what it reports in the same round that may select it.
+        guarded("resources", resources::tick);
         guarded("event handling", events::tick);
         guarded("jobs", jobs::tick);
         guarded("fallback", fallback::tick);

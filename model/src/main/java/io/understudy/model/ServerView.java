@@ -4,14 +4,26 @@ import io.understudy.model.config.ServerSpec;
 
 /**
  * A server as policies see it: its spec, its group, its state, which profile it runs (or null), whether it is a
- * spare of its group right now, and which job holds it reserved (or null).
+ * spare of its group right now, which job holds it reserved (or null), and the resources its agent last reported (or
+ * null when it has not).
  */
-public record ServerView(ServerSpec spec, String group, ServerState state, String profile, boolean spare, Long reservedBy) {
+public record ServerView(ServerSpec spec, String group, ServerState state, String profile, boolean spare, Long reservedBy,
+                         Resources reported) {
+    /** A server whose agent has reported no resources. */
+    public ServerView(ServerSpec spec, String group, ServerState state, String profile, boolean spare, Long reservedBy) {
+        this(spec, group, state, profile, spare, reservedBy, null);
+    }
+
     public String id() {
         return spec.id();
     }
 
     public ServerView with(ServerState newState, String newProfile, Long newReservedBy) {
-        return new ServerView(spec, group, newState, newProfile, spare, newReservedBy);
+        return new ServerView(spec, group, newState, newProfile, spare, newReservedBy, reported);
+    }
+
+    /** What the server can be counted on for: configured, lowered to what its agent reported. */
+    public Resources offers() {
+        return Resources.configured(spec).counting(reported);
     }
 }

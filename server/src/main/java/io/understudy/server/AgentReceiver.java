@@ -12,6 +12,7 @@ import io.understudy.drivers.agent.AgentProtocol.Heartbeat;
 import io.understudy.drivers.agent.AgentProtocol.Inventory;
 import io.understudy.drivers.agent.AgentSecrets;
 import io.understudy.drivers.agent.Signer;
+import io.understudy.model.Resources;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.model.config.ServerSpec;
 import io.understudy.model.time.Scheduler;
@@ -100,6 +101,7 @@ public final class AgentReceiver {
             if (h.inventory() != null) inventory.put(h.server(), h.inventory());
             detector.heartbeat(h.server(), clock.now());
             if (h.addresses() != null) detector.addresses(h.server(), h.addresses(), clock.now());
+            if (h.inventory() != null) detector.inventory(h.server(), resources(h.inventory()), clock.now());
             ctx.json(replies.apply(h.server()));
         });
         app.post(AgentProtocol.EVENT_PATH, ctx -> {
@@ -109,6 +111,12 @@ public final class AgentReceiver {
             detector.hardwareEvent(r.server(), r.text(), clock.now());
             ctx.json(Map.of("ok", true));
         });
+    }
+
+    /** An agent's inventory as the control plane counts it: a model the agent could not read ("unknown") is not reported. */
+    static Resources resources(Inventory i) {
+        String model = i.model() == null || i.model().isBlank() || i.model().equalsIgnoreCase("unknown") ? null : i.model();
+        return new Resources(model, i.cores(), i.memoryGib());
     }
 
     /** The inventory the server's agent reported last, if it has reported to this node. */

@@ -42,4 +42,9 @@ final class SimulatedOnly implements AgentListener {
     public void addresses(String server, List<String> held, Instant at) {
         if (simulated(server).agent()) to.addresses(server, held, at);
     }
+
+    @Override
+    public void inventory(String server, io.understudy.model.Resources reported, Instant at) {
+        if (simulated(server).agent()) to.inventory(server, reported, at);
+    }
 }

@@ -59,7 +59,7 @@ public final class SimulatorProcess implements AutoCloseable {
             @Override
             public void heartbeat(String server, Instant at) {
                 String secret = secretByServer.get(server);
-                if (secret != null) sender.heartbeat(server, secret, inventory(s.config(), server));
+                if (secret != null) sender.heartbeat(server, secret, inventoryOf(server));
             }
 
             @Override
@@ -102,9 +102,10 @@ public final class SimulatorProcess implements AutoCloseable {
         sim.start();
     }
 
-    private static Inventory inventory(DataCenterConfig config, String server) {
-        ServerSpec s = config.server(server).orElseThrow();
-        return new Inventory(s.model(), s.cores(), s.memoryGib(), "ok");
+    /** What the simulated agent reports: its configuration unless fault injection made it report otherwise. */
+    private Inventory inventoryOf(String server) {
+        io.understudy.model.Resources r = sim.reported(server);
+        return new Inventory(r.model(), r.cores(), r.memoryGib(), "ok");
     }
 
     public int agentPort() {

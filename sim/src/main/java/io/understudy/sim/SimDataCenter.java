@@ -106,10 +106,38 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
 
     private void beat(SimServer s) {
         boolean up;
+        io.understudy.model.Resources has;
         synchronized (this) {
             up = s.agentUp();
+            has = reported(s);
         }
-        if (up) listeners.forEach(l -> l.heartbeat(s.spec.id(), scheduler.now()));
+        if (!up) return;
+        listeners.forEach(l -> {
+            l.heartbeat(s.spec.id(), scheduler.now());
+            l.inventory(s.spec.id(), has, scheduler.now());
+        });
+    }
+
+    /** What each agent reports of its server when a test made it report otherwise; the others report their configuration. */
+    private final Map<String, io.understudy.model.Resources> reportedInstead = new TreeMap<>();
+
+    private io.understudy.model.Resources reported(SimServer s) {
+        return reportedInstead.getOrDefault(s.spec.id(), io.understudy.model.Resources.configured(s.spec));
+    }
+
+    /** The resources the server's agent reports with its heartbeats: as configured unless {@link #reportResources} said otherwise. */
+    public synchronized io.understudy.model.Resources reported(String server) {
+        return reported(server(server));
+    }
+
+    /**
+     * Makes the server's agent report {@code resources} (a DIMM or a CPU lost, another board fitted) from its next
+     * heartbeat on; null reports the configuration again.
+     */
+    public synchronized void reportResources(String server, io.understudy.model.Resources resources) {
+        server(server);
+        if (resources == null) reportedInstead.remove(server);
+        else reportedInstead.put(server, resources);
     }
 
     // ---- fault injection -------------------------------------------------------------------------------------

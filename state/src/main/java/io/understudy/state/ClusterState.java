@@ -120,7 +120,8 @@ public final class ClusterState {
         ServerSpec spec = index.server(serverId).orElseThrow();
         ServerRecord r = servers.get(serverId);
         String group = index.groupOf(serverId).map(g -> g.id()).orElse(null);
-        return new ServerView(spec, group, r.state(), profileOnServer.get(serverId), index.isSpare(serverId), r.reservedBy());
+        return new ServerView(spec, group, r.state(), profileOnServer.get(serverId), index.isSpare(serverId), r.reservedBy(),
+                r.reported());
     }
 
     public List<ServerView> views() {

@@ -1,5 +1,6 @@
 package io.understudy.state;
 
+import io.understudy.model.Resources;
 import io.understudy.model.ServerState;
 import java.time.Instant;
 
@@ -8,14 +9,24 @@ import java.time.Instant;
  *
  * @param since when it entered {@code state}; for the down states (failed, fenced) when it went down
  * @param reservedBy the job that holds it as a target, or null
+ * @param reported the resources its agent last reported (recorded when they change), or null before any report
  */
-public record ServerRecord(String id, ServerState state, String reason, Instant since, Long reservedBy) {
+public record ServerRecord(String id, ServerState state, String reason, Instant since, Long reservedBy, Resources reported) {
+    /** A server whose agent has reported nothing yet. */
+    public ServerRecord(String id, ServerState state, String reason, Instant since, Long reservedBy) {
+        this(id, state, reason, since, reservedBy, null);
+    }
+
     ServerRecord with(ServerState s, String why, Instant at) {
         boolean sameEpisode = s == state || (s.isDown() && state.isDown());
-        return new ServerRecord(id, s, why, sameEpisode ? since : at, reservedBy);
+        return new ServerRecord(id, s, why, sameEpisode ? since : at, reservedBy, reported);
     }
 
     ServerRecord reserved(Long job) {
-        return new ServerRecord(id, state, reason, since, job);
+        return new ServerRecord(id, state, reason, since, job, reported);
+    }
+
+    ServerRecord reporting(Resources r) {
+        return new ServerRecord(id, state, reason, since, reservedBy, r);
     }
 }

@@ -1,11 +1,13 @@
 package io.understudy.state;
 
+import io.understudy.model.Resources;
 import io.understudy.model.ServerState;
 import io.understudy.model.config.ConfigError;
 import io.understudy.model.config.ConfigValidator;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.model.config.GroupSpec;
 import io.understudy.model.config.ProfileSpec;
+import io.understudy.model.config.ServerSpec;
 import io.understudy.model.policy.SpareQualification;
 import io.understudy.state.command.ApplyConfig;
 import io.understudy.state.command.ClearAlarm;
@@ -17,6 +19,7 @@ import io.understudy.state.command.LockProfile;
 import io.understudy.state.command.MoveProfile;
 import io.understudy.state.command.ObserveServer;
 import io.understudy.state.command.RaiseAlarm;
+import io.understudy.state.command.ReportResources;
 import io.understudy.state.command.ReserveSpare;
 import io.understudy.state.command.SetMaintenance;
 import io.understudy.state.command.StartStep;
@@ -93,6 +96,7 @@ public final class StateMachine {
         if (c instanceof ClearAlarm a) return clear(a.alarm(), a.subject(), a.at());
         if (c instanceof SetMaintenance m) return maintenance(m);
         if (c instanceof LockProfile l) return lockProfile(l);
+        if (c instanceof ReportResources r) return reportResources(r);
         throw new IllegalStateException("unhandled command " + c.getClass().getSimpleName());
     }
 
@@ -132,6 +136,13 @@ public final class StateMachine {
         state.profiles.keySet().removeIf(id -> next.profile(id).isEmpty());
         next.profiles().forEach(p -> state.profiles.putIfAbsent(p.id(), new ProfileRecord(p.id(), p.home(), null, List.of(), null, "configured")));
         state.maintenance.removeIf(g -> next.group(g).isEmpty());
+        // A server's configured resources may have changed, or the server gone: its mismatch is judged again.
+        for (Alarm open : List.copyOf(state.openAlarms())) {
+            if (open.type() == AlarmType.RESOURCES_MISMATCH && !state.servers.containsKey(open.subject())) clear(AlarmType.RESOURCES_MISMATCH, open.subject(), a.at());
+        }
+        for (ServerRecord s : state.servers.values()) {
+            if (s.reported() != null) judgeResources(next.server(s.id()).orElseThrow(), s.reported(), a.at());
+        }
         audit(a.at(), a.by(), "applied configuration '" + next.name() + "': " + next.servers().size() + " servers, "
                 + next.groups().size() + " groups, " + next.profiles().size() + " profiles");
         return Result.ok("configuration applied by " + a.by() + ": " + next.servers().size() + " servers, "
@@ -314,6 +325,29 @@ public final class StateMachine {
         if (j.type() == JobType.FALLBACK) moved = moved.fellBack(m.at(), FALLBACK_HISTORY);
         state.profiles.put(p.id(), moved);
         return Result.ok("profile " + p.id() + " moved from " + j.source() + " to " + j.target());
+    }
+
+    private Result reportResources(ReportResources r) {
+        ServerRecord s = state.servers.get(r.server());
+        ServerSpec spec = state.config.server(r.server()).orElse(null);
+        if (s == null || spec == null) return Result.refused("unknown server '" + r.server() + "'");
+        if (r.reported() == null) return Result.refused("a report of " + r.server() + " names no resources");
+        if (r.reported().equals(s.reported())) return Result.ok("unchanged");
+        state.servers.put(s.id(), s.reporting(r.reported()));
+        judgeResources(spec, r.reported(), r.at());
+        Resources has = r.reported();
+        return Result.ok(r.server() + " reports " + has.model() + ", " + has.cores() + " cores, " + has.memoryGib() + " GiB");
+    }
+
+    /** Raises {@code resources-mismatch} for a server that reports less than configured (or another model), clears it when it fits. */
+    private void judgeResources(ServerSpec spec, Resources reported, Instant at) {
+        var shortfall = Resources.configured(spec).shortfall(reported);
+        if (shortfall.isPresent()) {
+            raise(AlarmType.RESOURCES_MISMATCH, spec.id(), "server " + spec.id() + "'s agent reports other resources than configured: "
+                    + shortfall.get() + "; it is judged by what it reports", at);
+        } else {
+            clear(AlarmType.RESOURCES_MISMATCH, spec.id(), at);
+        }
     }
 
     private Result raise(AlarmType type, String subject, String text, Instant at) {

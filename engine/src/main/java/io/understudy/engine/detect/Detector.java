@@ -96,6 +96,18 @@ public final class Detector implements AgentListener {
         held.put(server, new Held(List.copyOf(addresses), at));
     }
 
+    private final Map<String, io.understudy.model.Resources> reported = new ConcurrentHashMap<>();
+
+    @Override
+    public void inventory(String server, io.understudy.model.Resources resources, Instant at) {
+        if (resources != null) reported.put(server, resources);
+    }
+
+    /** The resources each agent reported last to this node (every node hears them; the leader records changes). */
+    public Map<String, io.understudy.model.Resources> reported() {
+        return Map.copyOf(reported);
+    }
+
     /** What each agent reported holding, for the split-brain rule. */
     public Map<String, Held> held() {
         return Map.copyOf(held);

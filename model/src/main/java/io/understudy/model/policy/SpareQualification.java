@@ -1,10 +1,12 @@
 package io.understudy.model.policy;
 
+import io.understudy.model.Resources;
 import io.understudy.model.ServerState;
 import io.understudy.model.ServerView;
 import io.understudy.model.config.ProfileSpec;
 import io.understudy.model.config.ProtectionLevel;
 import io.understudy.model.config.Requirements;
+import io.understudy.model.config.ServerSpec;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,18 +36,24 @@ public final class SpareQualification {
         return fit(spare, profile);
     }
 
-    /** Model and resource fit alone, whatever the spare's state: what capacity planning matches on. */
+    /**
+     * Model and resource fit alone, whatever the spare's state: what capacity planning matches on. The server is judged
+     * by what it offers ({@link ServerView#offers}): the smaller of configured and reported resources, the reported model.
+     */
     public static Optional<String> fit(ServerView server, ProfileSpec profile) {
         Requirements need = profile.requirements();
         if (need == null) return Optional.empty();
-        if (need.model() != null && !Objects.equals(need.model(), server.spec().model())) {
-            return Optional.of("model " + server.spec().model() + " is not " + need.model());
+        Resources has = server.offers();
+        ServerSpec spec = server.spec();
+        String reported = " (as its agent reports)";
+        if (need.model() != null && !Objects.equals(need.model(), has.model())) {
+            return Optional.of("model " + has.model() + " is not " + need.model() + (Objects.equals(has.model(), spec.model()) ? "" : reported));
         }
-        if (server.spec().cores() < need.minCores()) {
-            return Optional.of(server.spec().cores() + " cores < " + need.minCores() + " required");
+        if (has.cores() < need.minCores()) {
+            return Optional.of(has.cores() + " cores < " + need.minCores() + " required" + (has.cores() == spec.cores() ? "" : reported));
         }
-        if (server.spec().memoryGib() < need.minMemoryGib()) {
-            return Optional.of(server.spec().memoryGib() + " GiB < " + need.minMemoryGib() + " GiB required");
+        if (has.memoryGib() < need.minMemoryGib()) {
+            return Optional.of(has.memoryGib() + " GiB < " + need.minMemoryGib() + " GiB required" + (has.memoryGib() == spec.memoryGib() ? "" : reported));
         }
         return Optional.empty();
     }

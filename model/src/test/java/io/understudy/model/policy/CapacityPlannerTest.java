@@ -4,6 +4,7 @@ import static io.understudy.model.policy.Fixtures.profile;
 import static io.understudy.model.policy.Fixtures.spare;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.understudy.model.Resources;
 import io.understudy.model.ServerState;
 import io.understudy.model.ServerView;
 import io.understudy.model.config.ProfileSpec;
@@ -76,16 +77,19 @@ class CapacityPlannerTest {
     Arbitrary<List<ServerView>> anySpares() {
         Arbitrary<Long> reserved = Arbitraries.of(0L, 0L, 0L, 7L);
         Arbitrary<String> runs = Arbitraries.of("", "", "", "other");
+        // What the spare's agent reports, if anything: less, more or the same; another model, or the same by its product name.
+        Arbitrary<Resources> reported = Combinators.combine(Arbitraries.of("M", "N", "ProLiant M Gen9", "unknown-board"),
+                Arbitraries.of(0, 4, 8, 16, 32), Arbitraries.of(0, 32, 64, 128)).as(Resources::new).injectNull(0.4);
         return Combinators.combine(Arbitraries.of("M", "N"), Arbitraries.of(4, 8, 16, 32), Arbitraries.of(32, 64, 128),
-                Arbitraries.of(ServerState.values()), runs, reserved, Arbitraries.of(true, true, true, false))
-                .as((m, c, mem, st, on, res, isSpare) -> new ServerView(new ServerSpec("s", "enc1/bay1", "s", null, m, "G1", c, mem,
-                        new io.understudy.model.config.Bmc("sim", null)), "g", st, on.isEmpty() ? null : on, isSpare, res == 0L ? null : res))
+                Arbitraries.of(ServerState.values()), runs, reserved, Arbitraries.of(true, true, true, false), reported)
+                .as((m, c, mem, st, on, res, isSpare, rep) -> new ServerView(new ServerSpec("s", "enc1/bay1", "s", null, m, "G1", c, mem,
+                        new io.understudy.model.config.Bmc("sim", null)), "g", st, on.isEmpty() ? null : on, isSpare, res == 0L ? null : res, rep))
                 .list().ofMaxSize(5);
     }
 
     /**
      * Capacity and selection are one rule: for any one profile and any spares (any state, power, reservation, model,
-     * size), capacity says "absorbs one failure" exactly when selection would choose a spare.
+     * size, and what its agent reports), capacity says "absorbs one failure" exactly when selection would choose a spare.
      */
     @Property
     void capacity_neverDisagreesWithSelection(@ForAll("anySpares") List<ServerView> drawn, @ForAll ProtectionLevel level,
@@ -95,12 +99,24 @@ class CapacityPlannerTest {
             ServerView v = drawn.get(i);
             ServerSpec sp = v.spec();
             spares.add(new ServerView(new ServerSpec("s" + i, sp.location(), sp.hostname(), null, sp.model(), sp.generation(), sp.cores(),
-                    sp.memoryGib(), sp.bmc()), v.group(), v.state(), v.profile(), v.spare(), v.reservedBy()));
+                    sp.memoryGib(), sp.bmc()), v.group(), v.state(), v.profile(), v.spare(), v.reservedBy(), v.reported()));
         }
         ProfileSpec p = candidates.get(0);
         boolean capacity = CapacityPlanner.assess(List.of(p), spares, 1, x -> level).sufficient();
         boolean selection = SpareSelection.choose(spares, p, level).spare().isPresent();
         assertThat(capacity).as("capacity %s, selection %s", capacity, selection).isEqualTo(selection);
+    }
+
+    /** Regression (issue 11): a spare whose agent reports fewer cores than it is configured with counted as full size. */
+    @Test
+    void capacitySaidOkForASpareReportingFewerCoresThanConfigured() {
+        List<ProfileSpec> exposed = List.of(profile("a", "M", 16, 8, 1));
+        ServerView configured = spare("s", "M", 32, 64, ServerState.OFF);
+        ServerView reportsLess = new ServerView(configured.spec(), "g", ServerState.OFF, null, true, null, new Resources("M", 8, 64));
+        assertThat(CapacityPlanner.assess(exposed, List.of(configured), 1, p -> ProtectionLevel.COLD).sufficient()).isTrue();
+        var v = CapacityPlanner.assess(exposed, List.of(reportsLess), 1, p -> ProtectionLevel.COLD);
+        assertThat(v.sufficient()).isFalse();
+        assertThat(v.reason()).contains("8 cores < 16 required (as its agent reports)");
     }
 
     private static boolean allSubsetsAssignable(List<ProfileSpec> ps, List<ServerView> ss, int k, int from, List<ProfileSpec> chosen) {

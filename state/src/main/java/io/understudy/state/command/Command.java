@@ -22,8 +22,10 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = ClearAlarm.class, name = "clear-alarm"),
         @JsonSubTypes.Type(value = SetMaintenance.class, name = "set-maintenance"),
         @JsonSubTypes.Type(value = LockProfile.class, name = "lock-profile"),
+        @JsonSubTypes.Type(value = ReportResources.class, name = "report-resources"),
 })
 public sealed interface Command permits ApplyConfig, ObserveServer, ConfirmFence, CreateJob, StartStep, FinishStep,
-        ReserveSpare, MoveProfile, RaiseAlarm, ClearAlarm, SetMaintenance, LockProfile {
+        ReserveSpare, MoveProfile, RaiseAlarm, ClearAlarm, SetMaintenance, LockProfile,
+        ReportResources {
     Instant at();
 }
