@@ -238,7 +238,13 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
     public synchronized void powerOff(String server, CallContext ctx) throws DriverException {
         SimServer s = server(server);
         bmc(s, ctx);
-        if (s.faults.contains(Fault.STUCK_POWER) || !s.powered) return;
+        if (s.faults.contains(Fault.STUCK_POWER)) return;
+        if (!s.powered) {
+            // A hard power-off while the server is powering on leaves it off, as on real hardware; before, the
+            // power-on went on, the server booted into its identity after the fence read "off" (split brain).
+            if (s.poweringOn) powerDown(s);
+            return;
+        }
         long gen = s.generation;
         scheduler.schedule(timings.powerOff(), () -> {
             synchronized (this) {

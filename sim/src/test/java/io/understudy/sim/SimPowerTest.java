@@ -33,4 +33,26 @@ class SimPowerTest {
         clock.advance(Duration.ofMinutes(5));
         assertThat(sim.read("dl-1", CallContext.probe(1)).power()).isEqualTo(PowerReading.Power.ON);
     }
+
+    /**
+     * Found by InvariantProperties (seed 2999456811862124396): a server repaired just before its fence was powering
+     * on; the power-off found it "not powered" and did nothing, the fence read off, and the server then booted into
+     * its identity while its profile ran on the spare.
+     */
+    @Test
+    void fenceDuringPowerOnLeftTheServerBooting() throws Exception {
+        DrivenScheduler clock = new DrivenScheduler();
+        SimDataCenter sim = new SimDataCenter(DemoDataCenter.build(2), clock, SimTimings.FAST);
+        sim.adopt(java.util.Map.of("web-1", "dl-1"), java.util.Set.of());
+        sim.start();
+        clock.advance(Duration.ofSeconds(10));
+        sim.inject("dl-1", Fault.CRASH);
+        sim.repair("dl-1");                       // power cycle: powering on now
+        CallContext ctx = CallContext.probe(1);
+        sim.powerOff("dl-1", ctx);                // the fence's order, while it powers on
+        assertThat(sim.read("dl-1", ctx).power()).isEqualTo(PowerReading.Power.OFF);
+        clock.advance(Duration.ofSeconds(30));    // well past power-on and boot
+        assertThat(sim.read("dl-1", ctx).power()).as("a fenced server stays off").isEqualTo(PowerReading.Power.OFF);
+        assertThat(sim.holders("web-1")).isEmpty();
+    }
 }

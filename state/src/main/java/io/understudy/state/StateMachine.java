@@ -154,9 +154,25 @@ public final class StateMachine {
         if (s == null) return Result.refused("unknown server '" + o.server() + "'");
         if (o.state() == ServerState.FENCED) return Result.refused("a server is fenced only by a confirmed power-off (confirm-fence)");
         if (s.state() == ServerState.FENCED && o.state() == ServerState.FAILED) return Result.ok(o.server() + " is already fenced");
+        if (o.state() == ServerState.OFF) preempted(s, o.at());
         if (s.state() == o.state() && Objects.equals(s.reason(), o.reason())) return Result.ok("unchanged");
         state.servers.put(s.id(), s.with(o.state(), o.reason(), o.at()));
         return Result.ok(o.server() + " " + s.state().wire() + " -> " + o.state().wire() + ": " + o.reason());
+    }
+
+    /** A spare reserved to preempt its profile reads off: only now is that profile down. */
+    private void preempted(ServerRecord spare, Instant at) {
+        Job j = spare.reservedBy() == null ? null : state.jobs.get(spare.reservedBy());
+        if (j == null || j.victim() == null || !j.active()) return;
+        ProfileRecord v = state.profiles.get(j.victim());
+        if (v == null || !Objects.equals(v.server(), spare.id())) return;
+        ProfileSpec vs = state.index().profile(v.id()).orElse(null);
+        ProfileSpec mine = state.index().profile(j.profile()).orElse(null);
+        state.profiles.put(v.id(), v.onServer(null, "preempted by " + j.profile() + " (job " + j.id() + ")"));
+        clear(AlarmType.PROFILE_ON_SPARE, v.id(), at);
+        raise(AlarmType.PROFILE_DOWN, v.id(), "profile " + v.id() + (vs == null ? "" : " (priority " + vs.priority() + ")")
+                + " preempted on " + spare.id() + " by " + j.profile() + (mine == null ? "" : " (priority " + mine.priority() + ")")
+                + ", job " + j.id(), at);
     }
 
     private Result confirmFence(ConfirmFence f) {
@@ -289,10 +305,8 @@ public final class StateMachine {
             ProfileSpec vs = state.index().profile(v.id()).orElseThrow();
             if (vs.priority() <= mine.priority()) return Result.refused(v.id() + " has priority " + vs.priority() + ", not worse than " + mine.priority());
             if (v.activeJob() != null || v.lockedTo() != null) return Result.refused(v.id() + " is busy or locked");
-            state.profiles.put(v.id(), v.onServer(null, "preempted by " + mine.id() + " (job " + j.id() + ")"));
-            clear(AlarmType.PROFILE_ON_SPARE, v.id(), r.at());
-            raise(AlarmType.PROFILE_DOWN, v.id(), "profile " + v.id() + " (priority " + vs.priority() + ") preempted on "
-                    + r.spare() + " by " + mine.id() + " (priority " + mine.priority() + ", job " + j.id() + ")", r.at());
+            // The victim stays recorded on the spare until the spare reads off (observe): it still runs there, and
+            // a profile recorded down while it runs could be started elsewhere (found by InvariantProperties).
         }
         state.servers.put(s.id(), s.reserved(j.id()));
         state.jobs.put(j.id(), j.withTarget(r.spare(), r.victim()));
