@@ -34,8 +34,8 @@ class MetricsAndLogTest {
         Node node = new Node(new Node.Settings(dir, "127.0.0.1", 0, raft, DemoDataCenter.build(), 10, SimTimings.FAST));
         try {
             // Detection needs one failure timeout of its own after a leader starts; then a crash is failed over.
-            await().atMost(PATIENCE).until(() -> node.engine().detector() != null && node.engine().leading());
-            Thread.sleep(500);
+            await().atMost(PATIENCE).until(() -> node.engine().leading()
+                    && node.store().read(s -> s.server("dl-1").state()) == io.understudy.model.ServerState.RUNNING);
             node.sim().inject("dl-1", Fault.CRASH);
             await().atMost(PATIENCE).until(() -> node.store().read(s -> s.jobs().stream().anyMatch(j -> !j.active())));
             Job job = node.store().read(s -> s.jobs().iterator().next());
