@@ -84,7 +84,8 @@ final class SelectSpare implements JobStep {
         Job job = c.job();
         String source = job.source();
         boolean fenced = c.read(s -> s.server(source) != null && s.server(source).state() == ServerState.FENCED);
-        if (!fenced) {
+        // Only a failure that went away ends the wait: an operator who asked to move a healthy server still wants it.
+        if (!fenced && io.understudy.state.JobBudget.automatic(job.startedBy())) {
             Optional<String> recovered = recovered(c, source);
             if (recovered.isPresent()) {
                 c.submit(new ObserveServer(source, ServerState.RUNNING, recovered.get(), c.now()));
