@@ -1,5 +1,6 @@
 package io.understudy.server;
 
+import io.understudy.testkit.Patience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
@@ -76,9 +77,9 @@ class NodeSimulatorTest {
     void simulatedAgentHeartbeatedForRealServer_realBmcServerWithAgent_isNeverHeardFromTheSimulator(@TempDir Path dir) throws Exception {
         try (Node node = new Node(settings(dir, withRealServer(new AgentSpec("http://127.0.0.1:9", "UNDERSTUDY_TEST_NO_SUCH_SECRET", null))))) {
             // Every simulated agent beats on the same schedule: by dl-2's second beat dl-1's simulated one would have come.
-            await().atMost(Duration.ofSeconds(30)).until(() -> node.engine().detector().lastSeen("dl-2") != null);
+            await().atMost(Patience.scaled(Duration.ofSeconds(30))).until(() -> node.engine().detector().lastSeen("dl-2") != null);
             Instant first = node.engine().detector().lastSeen("dl-2");
-            await().atMost(Duration.ofSeconds(30)).until(() -> node.engine().detector().lastSeen("dl-2").isAfter(first));
+            await().atMost(Patience.scaled(Duration.ofSeconds(30))).until(() -> node.engine().detector().lastSeen("dl-2").isAfter(first));
             assertThat(node.engine().detector().lastSeen("dl-1")).as("heartbeat of the real dl-1").isNull();
             Map<String, JsonNode> view = byId(servers(node));
             assertThat(view.get("dl-1").get("simulated")).isEmpty();

@@ -1,5 +1,6 @@
 package io.understudy.state;
 
+import io.understudy.testkit.Patience;
 import static io.understudy.state.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,7 +100,7 @@ public abstract class StateStoreContract {
 
     @Test
     void isLeader_aloneInItsGroup_becomesLeaderWithPositiveTerm() {
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(store::isLeader);
+        Awaitility.await().atMost(Patience.scaled(Duration.ofSeconds(5))).until(store::isLeader);
         assertThat(store.term()).isPositive();
     }
 }

@@ -5,6 +5,7 @@ import io.understudy.state.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.understudy.testkit.Patience;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,23 +31,9 @@ public final class SystemTests {
         return StreamSupport.stream(array.spliterator(), false);
     }
 
-    /**
-     * How long to wait for something that takes {@code base} on an idle machine: scaled by how busy this machine is
-     * now (1 + its one-minute load per core, at most 10×) and by {@code UNDERSTUDY_TEST_PATIENCE} (a factor, default
-     * 1). Waits only bound how long a test looks before it gives up; they are never what a test asserts.
-     */
+    /** How long to wait for something that takes {@code base} on an idle machine: see {@link Patience}. */
     public static Duration patience(Duration base) {
-        double factor = 1;
-        try {
-            String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            factor += Double.parseDouble(load[0]) / Runtime.getRuntime().availableProcessors();
-        } catch (IOException | RuntimeException unknown) {
-            factor = 2; // no load figure: assume a busy machine
-        }
-        factor = Math.min(factor, 10);
-        String extra = System.getenv("UNDERSTUDY_TEST_PATIENCE");
-        if (extra != null && !extra.isBlank()) factor *= Double.parseDouble(extra.trim());
-        return Duration.ofMillis((long) (base.toMillis() * factor));
+        return Patience.scaled(base);
     }
 
     /** Waits (bounded, scaled by {@link #patience}) until the process has written {@code text} to its log; fails with the log if it exits or is late. */

@@ -15,6 +15,7 @@ import io.understudy.state.command.Command;
 import io.understudy.state.ratis.RatisSettings;
 import io.understudy.state.ratis.RatisStateStore;
 import io.understudy.testkit.DrivenScheduler;
+import io.understudy.testkit.Patience;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -108,7 +109,9 @@ final class ControlPlaneCluster implements AutoCloseable {
 
     /** The node that leads now, waiting (in real time, bounded) for an election if there is none. */
     Node leader() {
-        long deadline = System.nanoTime() + TIMEOUT.multipliedBy(4).toNanos();
+        // Scaled by the machine's load: on a busy 2-core machine an election after a kill can take longer than 20 s.
+        Duration wait = Patience.scaled(TIMEOUT.multipliedBy(4));
+        long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<Node> l = nodes.stream().filter(n -> n.up() && n.store.isLeader() && n.engine.leading()).findFirst();
             if (l.isPresent()) return l.get();
@@ -119,7 +122,7 @@ final class ControlPlaneCluster implements AutoCloseable {
             b.append(" n").append(n.index + 1).append(n.up() ? ": term " + n.store.term() + (n.store.isLeader() ? " leader" : "")
                     + (n.engine.leading() ? " engine-leading" : "") : ": down");
         }
-        throw new AssertionError("no leader within " + TIMEOUT.multipliedBy(4) + ";" + b);
+        throw new AssertionError("no leader within " + wait + ";" + b);
     }
 
     List<Node> up() {
@@ -145,7 +148,7 @@ final class ControlPlaneCluster implements AutoCloseable {
     /** Waits (real time, bounded) until every running node has applied as far as the leader. */
     void settle() {
         long target = leader().store.read(ClusterState::appliedIndex);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + Patience.scaled(TIMEOUT).toNanos();
         while (System.nanoTime() < deadline && up().stream().anyMatch(n -> n.store.read(ClusterState::appliedIndex) < target)) sleep(20);
     }
 

@@ -1,5 +1,6 @@
 package io.understudy.state.ratis;
 
+import io.understudy.testkit.Patience;
 import static io.understudy.state.ratis.RatisTestSupport.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -257,6 +258,6 @@ class RatisClusterTest {
     }
 
     private static ConditionFactory within(int seconds) {
-        return Awaitility.await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(20));
+        return Awaitility.await().atMost(Patience.scaled(Duration.ofSeconds(seconds))).pollInterval(Duration.ofMillis(20));
     }
 }

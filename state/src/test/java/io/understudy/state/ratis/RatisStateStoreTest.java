@@ -1,5 +1,6 @@
 package io.understudy.state.ratis;
 
+import io.understudy.testkit.Patience;
 import static io.understudy.state.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,7 +40,7 @@ class RatisStateStoreTest {
         try (RatisStateStore store = RatisStateStore.start(RatisTestSupport.singleNode(dir))) {
             term = store.term();
             store.addLeadershipListener(listener);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !listener.snapshot().isEmpty());
+            Awaitility.await().atMost(Patience.scaled(Duration.ofSeconds(5))).until(() -> !listener.snapshot().isEmpty());
         }
         assertThat(listener.snapshot()).containsExactly("ready:" + term, "lost");
         assertThat(listener.threads).allMatch(t -> t.equals("understudy-leadership-n1"));
