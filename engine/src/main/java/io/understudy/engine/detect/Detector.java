@@ -48,6 +48,8 @@ public final class Detector implements AgentListener {
     private final Map<String, Instant> lastProbe = new ConcurrentHashMap<>();
     /** For each server whose BMC let a probe's deadline pass, that probe (so the decision is recorded once). */
     private final Map<String, Instant> unanswered = new ConcurrentHashMap<>();
+    /** The silence (by its start) for which each late server's BMC was already asked ahead of its failure timeout. */
+    private final Map<String, Instant> askedAhead = new ConcurrentHashMap<>();
     /** Servers probed because they wait without heartbeats, and when, until the answer is judged. */
     private final Map<String, Instant> offAsked = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Event> events = new ConcurrentLinkedDeque<>();
@@ -192,6 +194,9 @@ public final class Detector implements AgentListener {
                     if (silentSince != null && now.isAfter(silentSince.plus(policy.heartbeatInterval().multipliedBy(2)))) {
                         brake.late(r.id(), now, policy.failureTimeout());
                         brake.join(r.id());
+                        // Ask its BMC now, once per silence: the answer is in when the failure timeout runs out,
+                        // instead of a probe started only then adding its round trip to every detection.
+                        if (!silentSince.equals(askedAhead.get(r.id())) && probes.ask(spec, store.term())) askedAhead.put(r.id(), silentSince);
                     }
                     if (silentTooLong) suspects.add(new Suspect(spec, seen, silentSince, policy.failureTimeout()));
                 }
