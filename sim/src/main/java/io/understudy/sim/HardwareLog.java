@@ -17,7 +17,8 @@ public final class HardwareLog {
     /**
      * @param events  the events after the one asked for, oldest first
      * @param next    what to ask for next time (the last event's seq, or where the reader stood)
-     * @param dropped how many events after the one asked for are no longer kept (0: the history read is whole)
+     * @param dropped how many of the oldest events are no longer kept (events 1 to {@code dropped}): a reader that
+     *                asked after a seq below it missed some; 0 means nothing was ever dropped
      */
     public record Page(List<HardwareEvent> events, long next, long dropped) {}
 
@@ -50,8 +51,8 @@ public final class HardwareLog {
         long to = Math.min(last, from + PAGE - 1);
         List<HardwareEvent> out = new ArrayList<>();
         for (long s = from; s <= to; s++) out.add(ring[slot(s)]);
-        long next = out.isEmpty() ? Math.max(after, Math.min(dropped, last)) : to;
-        return new Page(out, next, Math.max(0, dropped - after));
+        long next = out.isEmpty() ? after : to;
+        return new Page(out, next, dropped);
     }
 
     /** Every event still kept, oldest first. */
