@@ -25,7 +25,8 @@ import java.util.Map;
  * A simulated data center served to control-plane nodes over the network, the way real hardware is: every server's
  * BMC speaks Redfish (on the same address as the agents) (HTTPS, a self-signed certificate the nodes trust through its PEM file), every server's agent
  * speaks the agent protocol (signed orders in, signed heartbeats and hardware events out to every node). It lets
- * several server processes share one data center, as a Raft group of nodes does in production.
+ * several server processes share one data center, as a Raft group of nodes does in production. Beside the agents it
+ * serves its own endpoints ({@link SimulatorApi}): fault injection, the hardware's history, links to cut.
  */
 public final class SimulatorProcess implements AutoCloseable {
 
