@@ -89,6 +89,35 @@ class SimHardwareHistoryTest {
     }
 
     @Test
+    void selfFence_ofAnIsolatedSource_letsTheSpareTakeOverWithoutBreakingAnything() throws Exception {
+        DataCenterConfig isolating = withSelfFence(config, Duration.ofSeconds(10));
+        DrivenScheduler clock = new DrivenScheduler();
+        SimDataCenter sim = new SimDataCenter(isolating, clock, SimTimings.FAST);
+        sim.inject("dl-1", Fault.ISOLATED);
+        clock.advance(Duration.ofSeconds(11));
+        sim.assign("dl-s1", web1, ctx);
+        clock.advance(Duration.ofSeconds(1));
+
+        List<HardwareEvent> history = sim.hardwareLog().events();
+        assertThat(history).extracting(e -> e.kind() + " " + e.server() + " " + e.detail()).containsSubsequence(
+                "fault dl-1 isolated", "self-fence dl-1 null", "identity-off dl-1 self-fence", "identity-on dl-s1 assigned");
+        assertThat(HardwareChecker.check(history, HardwareChecker.groupsOf(isolating))).isEmpty();
+    }
+
+    /** The configuration with the hot group's agents fencing themselves after {@code timeout} cut off. */
+    private static DataCenterConfig withSelfFence(DataCenterConfig c, Duration timeout) {
+        var groups = c.groups().stream().map(g -> {
+            var p = g.policy();
+            return new io.understudy.model.config.GroupSpec(g.id(), g.servers(), g.spares(), new io.understudy.model.config.GroupPolicy(
+                    p.protection(), p.eventHandling(), p.heartbeatInterval(), p.failureTimeout(), p.anticipatedFailures(), p.preempt(),
+                    p.serializeJobs(), p.fenceTimeout(), p.bootTimeout(), p.verifyTimeout(), p.verifyRechecks(), p.fallbackHoldDown(),
+                    p.fallbackLimit(), p.fallbackWindow(), p.backupInterval(), p.syncInterval(), timeout, p.fenceWithoutBmc(),
+                    p.splitBrainYield()));
+        }).toList();
+        return new DataCenterConfig(c.name(), c.enclosures(), c.servers(), groups, c.profiles());
+    }
+
+    @Test
     void powerLossAndRepair_areRecordedWithTheirCauses() {
         sim.inject("dl-2", Fault.POWER_LOSS);
         sim.repair("dl-2");
