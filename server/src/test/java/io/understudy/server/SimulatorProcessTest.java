@@ -11,6 +11,7 @@ import io.understudy.model.config.DataCenterConfig;
 import io.understudy.model.config.ServerSpec;
 import io.understudy.sim.DemoDataCenter;
 import io.understudy.sim.Fault;
+import io.understudy.sim.HardwareEvent;
 import io.understudy.sim.SimTimings;
 import io.understudy.state.Json;
 import io.understudy.testkit.Patience;
@@ -137,6 +138,9 @@ class SimulatorProcessTest {
         assertThat(first.get("seq").asLong()).isEqualTo(1);
         assertThat(Instant.parse(first.get("at").asText())).isNotNull();
         assertThat(first.has("holders") && first.has("profile") && first.has("detail")).as("absent fields as null").isTrue();
+        assertThat(Json.MAPPER.convertValue(start.get("events"), new com.fasterxml.jackson.core.type.TypeReference<List<HardwareEvent>>() {}))
+                .as("the answer reads back as the records the hardware wrote")
+                .isEqualTo(sim.sim().hardwareLog().after(0).events());
         long next = start.get("next").asLong();
         assertThat(next).isEqualTo(start.get("events").get(start.get("events").size() - 1).get("seq").asLong());
 
