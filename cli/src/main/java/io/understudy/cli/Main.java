@@ -25,7 +25,8 @@ public final class Main {
 
     /**
      * The commands one call needs: only the top-level command that {@code args} names, or every command when they name
-     * none (help, a typo with its suggestions). Building every command's model took a fifth of a client call's start.
+     * none (help, a typo with its suggestions). Building every command's model was a large share of a client call's
+     * start (BENCHMARKS.md, issue 12).
      */
     public static CommandLine commandLineFor(String... args) {
         String first = args.length == 0 ? "" : args[0];

@@ -13,7 +13,7 @@ import java.time.Duration;
 
 /**
  * One HTTP/1.1 request and its answer, over {@link HttpURLConnection}. The CLI uses it rather than java.net.http
- * because that client sets up TLS and a selector thread when it is built, even for a plain-http call: about a third
+ * because that client sets up TLS and a selector thread when it is built, even for a plain-http call: about a fifth
  * of a client command's start (BENCHMARKS.md, issue 12).
  */
 final class HttpCall {
