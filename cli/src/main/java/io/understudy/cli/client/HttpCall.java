@@ -50,6 +50,8 @@ final class HttpCall {
             c.setInstanceFollowRedirects(false);
             c.setUseCaches(false);
             c.setConnectTimeout(connectMillis);
+            // Bounds each wait for the answer's bytes (java.net.http bounded the wait for its headers): the same for
+            // the API's small answers.
             c.setReadTimeout(answerMillis);
             c.setRequestMethod(method);
             for (int i = 0; i + 1 < headers.length; i += 2) c.setRequestProperty(headers[i], headers[i + 1]);
