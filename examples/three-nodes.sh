@@ -23,5 +23,5 @@ for i in 1 2 3; do
   pids+=($!)
 done
 echo "logs in $base/n{1,2,3}.log; once they run:"
-echo "  ./understudy --url http://127.0.0.1:8080,http://127.0.0.1:8090,http://127.0.0.1:8100 --token \"\$(jq -r '.[] | select(.role==\"admin\") | .token' $base/tokens.json)\" cluster status"
+echo "  ./understudy cluster status --url http://127.0.0.1:8080,http://127.0.0.1:8090,http://127.0.0.1:8100 --token \"\$(jq -r '.[] | select(.role==\"admin\") | .token' $base/tokens.json)\""
 wait
