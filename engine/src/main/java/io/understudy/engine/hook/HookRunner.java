@@ -20,7 +20,7 @@ public final class HookRunner {
     /** @param idempotencyKey the same for every attempt of one event (a webhook sends it; a command sees event_id) */
     public HookResult run(HookSpec hook, SortedMap<String, String> variables, String idempotencyKey) {
         try {
-            return hook.isWebhook() ? webhooks.post(hook, variables, idempotencyKey) : CommandHook.run(hook, variables);
+            return hook.byWebhook() ? webhooks.post(hook, variables, idempotencyKey) : CommandHook.run(hook, variables);
         } catch (RuntimeException e) {
             return HookResult.failed(hook.name(), "failed: " + e);
         }

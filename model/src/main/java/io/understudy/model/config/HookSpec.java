@@ -24,7 +24,7 @@ public record HookSpec(String name, List<HookEvent> events, List<String> command
         if (retryBackoff == null) retryBackoff = Duration.ofSeconds(2);
     }
 
-    public boolean isWebhook() {
+    public boolean byWebhook() {
         return webhook != null;
     }
 
@@ -40,14 +40,14 @@ public record HookSpec(String name, List<HookEvent> events, List<String> command
         }
         if (events.isEmpty()) errors.add(new ConfigError(at + ".events", "expected at least one of " + HookEvent.names()));
         boolean hasCommand = !command.isEmpty();
-        if (hasCommand == isWebhook()) {
+        if (hasCommand == byWebhook()) {
             errors.add(new ConfigError(at + (hasCommand ? ".webhook" : ".command"), "expected either a command (a list: program and arguments)"
                     + " or a webhook URL, " + (hasCommand ? "not both" : "got neither")));
         }
         if (hasCommand && command.stream().anyMatch(a -> a == null || a.isEmpty())) {
             errors.add(new ConfigError(at + ".command", "expected non-empty program and arguments"));
         }
-        if (isWebhook()) {
+        if (byWebhook()) {
             if (!webhook.matches("https?://[^/\\s]+(/\\S*)?")) errors.add(new ConfigError(at + ".webhook", "expected http(s)://HOST[:PORT]/PATH, got '" + webhook + "'"));
             if (secretFile == null || !secretFile.startsWith("/")) {
                 errors.add(new ConfigError(at + ".secretFile", "a webhook is signed: expected the absolute path of a file holding its secret, got '"

@@ -52,6 +52,18 @@ class HookConfigTest {
         assertThat(dc.hook("veto").orElseThrow().attempts()).isEqualTo(5);
     }
 
+    /** Found by ClusterHooksTest: "isWebhook()" was written to the log as webhook: false, so no replica could read a hook back. */
+    @Test
+    void webhookHookLostItsUrlThroughTheLog() {
+        DataCenterConfig dc = parse("""
+                hooks:
+                  - {name: chat, events: [fallback], webhook: "https://chat.example/u", secretFile: /etc/chat.secret}
+                """);
+        DataCenterConfig replayed = io.understudy.state.Json.read(io.understudy.state.Json.bytes(dc), DataCenterConfig.class);
+        assertThat(replayed).isEqualTo(dc);
+        assertThat(io.understudy.model.config.ConfigValidator.validate(replayed)).isEmpty();
+    }
+
     @Test
     void anUnknownEvent_isNamedWithTheValidOnes() {
         assertThatThrownBy(() -> parse("""
