@@ -37,6 +37,7 @@ public final class Engine implements StateStore.LeadershipListener {
     private final SplitBrainWatcher splitBrain;
     private final ResourceWatcher resources;
     private final HookDispatcher hooks;
+    private final HookCalls hookCalls;
     private Scheduler.Cancellable loop;
     private Instant lastCapacity;
     private volatile boolean leading;
@@ -63,6 +64,7 @@ public final class Engine implements StateStore.LeadershipListener {
         this.detector = new Detector(store, drivers, scheduler, settings, decisions, listener, probeExecutor);
         this.jobs = new JobEngine(store, drivers, scheduler, settings, stepExecutor, decisions, listener, hooks);
         this.hooks = new HookDispatcher(store, scheduler, hooks);
+        this.hookCalls = hooks;
         jobs.silence(detector::silence);
         AutomaticJobs automatic = new AutomaticJobs(store, scheduler, decisions);
         this.events = new EventHandler(store, scheduler, decisions, automatic);
@@ -146,5 +148,10 @@ public final class Engine implements StateStore.LeadershipListener {
 
     public DataSync data() {
         return data;
+    }
+
+    /** Where hooks run; {@code understudy hooks test} runs them here too. */
+    public HookCalls hookCalls() {
+        return hookCalls;
     }
 }

@@ -14,7 +14,7 @@ public final class ClientCommands {
         return List.of(new ServersCommand(), new GroupsCommand(), new ProfilesCommand(), new JobsCommand(), new JobCommand(),
                 new FailoverCommand(), new FallbackCommand(), new LockCommand(), new UnlockCommand(), new AlarmsCommand(),
                 new MaintenanceCommand(), new PlanCommand(), new DecisionsCommand(), new SimCommand(), new ConfigCommand(),
-                new ClusterCommand(), new DataCommand.Backup(), new DataCommand.Sync());
+                new ClusterCommand(), new DataCommand.Backup(), new DataCommand.Sync(), new HooksCommand());
     }
 
     /** Adds every client command to {@code root} and makes usage errors one {@code error:} line (exit 2). */

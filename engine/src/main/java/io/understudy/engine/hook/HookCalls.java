@@ -1,6 +1,10 @@
 package io.understudy.engine.hook;
 
+import io.understudy.model.config.DataCenterConfig;
+import io.understudy.model.config.HookEvent;
 import io.understudy.model.config.HookSpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +13,7 @@ import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where hooks run: on their own executor, never on the engine's tick or a job step's thread, each with its deadline
@@ -54,6 +59,23 @@ public final class HookCalls {
             if (!r.ok()) break;
         }
         return out;
+    }
+
+    /** What a sample event got from each hook configured for it: every one runs, a failing one stops nothing. */
+    public record TestReport(String event, String group, SortedMap<String, String> variables, List<HookResult> results) {}
+
+    /**
+     * Runs every hook of {@code event} (global, then {@code group}'s) once with a sample event, on the hook executor,
+     * and waits for them: nothing is recorded. Bounded by the hooks' own timeouts plus a margin.
+     */
+    public TestReport test(DataCenterConfig config, HookEvent event, String group, Instant now) {
+        SortedMap<String, String> variables = HookSample.of(config, event, group, now);
+        List<HookSpec> hooks = config.hooksFor(group, event);
+        Duration bound = hooks.stream().map(HookSpec::timeout).reduce(Duration.ofSeconds(5), Duration::plus);
+        List<HookResult> results = CompletableFuture.supplyAsync(() -> hooks.stream()
+                .map(h -> runner.run(h, variables, variables.get("event_id"))).toList(), executor)
+                .orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS).join();
+        return new TestReport(event.wire(), group, variables, results);
     }
 
     /** After a leader change: rounds started under the old term are looked at afresh (a new leader runs them again). */
