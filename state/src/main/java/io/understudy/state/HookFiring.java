@@ -26,12 +26,22 @@ public record HookFiring(long id, HookEvent event, String group, SortedMap<Strin
         deliveries = List.copyOf(deliveries);
     }
 
-    /** The delivery of one event to one hook: how many attempts, the last one's result, and whether it is settled. */
-    public record Delivery(String hook, Status status, int attempts, Instant lastAttempt, String result) {
+    /**
+     * The delivery of one event to one hook: whether it is settled, and every attempt (bounded by the hook's
+     * {@code attempts}), the last one's time and result also on their own.
+     */
+    public record Delivery(String hook, Status status, int attempts, Instant lastAttempt, String result, List<Attempt> history) {
+        public Delivery {
+            history = history == null ? List.of() : List.copyOf(history);
+        }
+
         public boolean pending() {
             return status == Status.PENDING;
         }
     }
+
+    /** One attempt to deliver: when it was recorded, whether it delivered, and what the hook returned. */
+    public record Attempt(Instant at, boolean delivered, String result) {}
 
     public enum Status {
         @JsonProperty("pending") PENDING,

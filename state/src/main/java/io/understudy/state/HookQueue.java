@@ -43,7 +43,7 @@ final class HookQueue {
         SortedMap<String, String> v = new TreeMap<>(variables);
         v.put("event_id", String.valueOf(id));
         List<HookFiring.Delivery> deliveries = hooks.stream()
-                .map(h -> new HookFiring.Delivery(h.name(), HookFiring.Status.PENDING, 0, null, null)).toList();
+                .map(h -> new HookFiring.Delivery(h.name(), HookFiring.Status.PENDING, 0, null, null, List.of())).toList();
         s.hookEvents.put(id, new HookFiring(id, e, group, v, at, deliveries));
         prune(s);
     }
@@ -56,7 +56,11 @@ final class HookQueue {
         HookSpec spec = s.config.hook(r.hook()).orElse(null);
         HookFiring.Status status = r.delivered() ? HookFiring.Status.DELIVERED
                 : spec == null || attempts >= spec.attempts() ? HookFiring.Status.FAILED : HookFiring.Status.PENDING;
-        s.hookEvents.put(f.id(), f.with(new HookFiring.Delivery(d.hook(), status, attempts, r.at(), r.result())));
+        List<HookFiring.Attempt> history = new java.util.ArrayList<>(d.history());
+        history.add(new HookFiring.Attempt(r.at(), r.delivered(), r.result()));
+        s.hookEvents.put(f.id(), f.with(new HookFiring.Delivery(d.hook(), status, attempts, r.at(), r.result(), history)));
+        // A hook removed from the configuration is dropped quietly: no alarm about what the operator took away.
+        if (spec == null) return Settled.NOTHING;
         return switch (status) {
             case DELIVERED -> Settled.DELIVERED;
             case FAILED -> Settled.GAVE_UP;

@@ -94,6 +94,16 @@ class HookQueueTest {
     }
 
     @Test
+    void aDeliveryToAHookRemovedSinceTheEventFired_isDropped_withoutAnAlarm() {
+        apply(new ApplyConfig(withHooks(), "test", T0));
+        apply(new RaiseAlarm(AlarmType.SERVER_FAILED, "s1", "s1 crashed", T0));
+        apply(new ApplyConfig(Fixtures.dataCenter(), "test", T0.plusSeconds(1)));
+        apply(new RecordHookAttempt(1, "chat", false, "hook 'chat' is no longer configured", T0.plusSeconds(2)));
+        assertThat(events().get(0).delivery("chat").status()).isEqualTo(HookFiring.Status.FAILED);
+        assertThat(failing()).isEmpty();
+    }
+
+    @Test
     void anAttemptForAnUnknownEventOrHook_isRefused() {
         apply(new ApplyConfig(withHooks(), "test", T0));
         assertThat(apply(new RecordHookAttempt(9, "chat", true, "exit 0", T0)).ok()).isFalse();

@@ -127,6 +127,8 @@ class WebhookDeliveryTest {
         assertThat(delivery().status()).isEqualTo(HookFiring.Status.DELIVERED);
         assertThat(delivery().attempts()).isEqualTo(3);
         assertThat(delivery().result()).isEqualTo("HTTP 204");
+        assertThat(delivery().history()).extracting(HookFiring.Attempt::result).containsExactly("HTTP 503: database locked",
+                "HTTP 503: database locked", "HTTP 204");
 
         // Delivered is final: more rounds send nothing.
         clock.advance(Duration.ofMinutes(5));
