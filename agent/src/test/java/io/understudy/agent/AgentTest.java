@@ -9,6 +9,7 @@ import io.understudy.drivers.agent.AgentProtocol;
 import io.understudy.model.config.Identity;
 import io.understudy.model.config.ProfileSpec;
 import io.understudy.testkit.DrivenScheduler;
+import io.understudy.testkit.Patience;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -107,7 +108,7 @@ class AgentTest {
         clock.advance(Agent.INVENTORY_EVERY);
         // Beats go out one at a time (one still in flight makes the next be dropped): beat on until one tells,
         // within a bound generous enough for a busy machine.
-        long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long giveUp = System.nanoTime() + Patience.scaled(Duration.ofSeconds(60)).toNanos();
         while (heard.stream().noneMatch(h -> h.inventory().health().equals("warning")) && System.nanoTime() < giveUp) {
             clock.advance(Duration.ofSeconds(1));
             Thread.sleep(20);   // a poll interval; the bound above is what a slow machine stretches
@@ -133,10 +134,12 @@ class AgentTest {
         node.start();
     }
 
+    /** Waits as long as the machine's load says (the first heartbeat missed 10 s flat at a load of 12 on 2 cores). */
     private static void awaitReal(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Duration limit = Patience.scaled(Duration.ofSeconds(10));
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("not within 10 s");
+            if (System.nanoTime() > deadline) throw new AssertionError("not within " + limit.toMillis() + " ms");
             Thread.sleep(10);
         }
     }

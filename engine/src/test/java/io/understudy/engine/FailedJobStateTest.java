@@ -48,7 +48,7 @@ class FailedJobStateTest {
     }
 
     @Test
-    void activateFailing_onAColdSpareThatNeverComesUp_leavesTheProfileDown() {
+    void activateFailing_onAColdSpareThatNeverComesUp_leavesTheProfileRecordedThereUntilFenced() {
         SimFixture f = new SimFixture().settled();
         f.fail("bl-2", Fault.POWER_LOSS);
         assertThat(f.runUntil(() -> !f.jobs().isEmpty() && f.onlyJob().stepDone("move-profile"), Duration.ofMinutes(1))).isTrue();
@@ -59,14 +59,15 @@ class FailedJobStateTest {
         Job job = f.onlyJob();
         assertThat(job.status()).isEqualTo(Job.Status.FAILED);
         assertThat(job.message()).startsWith("activate:").contains("power-off ordered");
-        assertThat(f.serverOf("db-2")).isNull();
+        // Ordered, not yet read off: db-2 stays recorded on the spare until a fence of the spare confirms it off.
+        assertThat(f.serverOf("db-2")).isEqualTo(spare);
         assertThat(f.alarm(AlarmType.PROFILE_DOWN, "db-2").map(Alarm::text).orElseThrow()).contains("job " + job.id());
         f.run(Duration.ofSeconds(10));
         assertThat(f.sim.holders("db-2")).isEmpty();
     }
 
     @Test
-    void verifyFailing_onAHotSpare_leavesTheProfileDown_andTheSpareWithoutTheIdentity() throws Exception {
+    void verifyFailing_onAHotSpare_leavesTheProfileRecordedThere_andTheSpareWithoutTheIdentity() throws Exception {
         var dc = DataCenters.withPolicy(DataCenters.demo(), "hot", p -> DataCenters.policy(p).verify(Duration.ofSeconds(5), 1).build());
         SimFixture f = new SimFixture(dc, SimTimings.FAST).settled();
         f.fail("dl-2", Fault.CRASH);
@@ -81,9 +82,42 @@ class FailedJobStateTest {
         Job job = f.onlyJob();
         assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.FAILED);
         assertThat(job.message()).startsWith("verify:");
-        assertThat(f.serverOf("web-2")).isNull();
+        // The hung spare could not confirm it dropped web-2, and its power-off was only ordered: web-2 stays recorded
+        // there, not down, until a fence of the spare confirms it off.
+        assertThat(f.serverOf("web-2")).isEqualTo(spare);
         assertThat(f.alarm(AlarmType.PROFILE_DOWN, "web-2").map(Alarm::text).orElseThrow()).contains("job " + job.id());
         f.run(Duration.ofSeconds(10));
         assertThat(f.sim.holders("web-2")).isEmpty();
+    }
+
+    /**
+     * A job failing at verify on a hot spare that neither gives the identity up (its agent hangs) nor powers off (its
+     * BMC accepts orders and does nothing) recorded the profile down: the state said web-2 ran nowhere while the spare
+     * still answered for it, so an operator's failover or a fallback could have started it a second time. The profile
+     * now stays recorded on the spare, with the alarm saying why.
+     */
+    @Test
+    void failedJobRecordedTheProfileDownWhileTheTargetStillHeldIt() throws Exception {
+        var dc = DataCenters.withPolicy(DataCenters.demo(), "hot", p -> DataCenters.policy(p).verify(Duration.ofSeconds(5), 1).build());
+        SimFixture f = new SimFixture(dc, SimTimings.FAST).settled();
+        f.fail("dl-2", Fault.CRASH);
+        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && f.onlyJob().stepDone("activate"), Duration.ofSeconds(30))).isTrue();
+        String spare = f.onlyJob().target();
+        f.sim.stop(spare, f.config.profile("web-2").orElseThrow(), io.understudy.drivers.CallContext.probe(f.store.term()));
+        f.fail(spare, Fault.STUCK_POWER);
+        f.fail(spare, Fault.HANG);
+        assertThat(f.runUntil(() -> !f.jobs().get(0).active(), Duration.ofMinutes(1))).isTrue();
+
+        Job job = f.jobs().get(0);
+        assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.FAILED);
+        assertThat(job.message()).startsWith("verify:").contains("not yet read off");
+        assertThat(f.sim.holders("web-2")).containsExactly(spare);
+        assertThat(f.serverOf("web-2")).isEqualTo(spare);
+        assertThat(f.alarm(AlarmType.PROFILE_DOWN, "web-2").map(Alarm::text).orElseThrow())
+                .contains("job " + job.id()).contains(spare + " may still hold its identity");
+        // Whatever runs next (the spare's own failure is detected; its fence cannot be confirmed), web-2 is never
+        // started on a second server: runUntil fails on any split brain.
+        f.run(Duration.ofMinutes(3));
+        assertThat(f.sim.holders("web-2")).containsExactly(spare);
     }
 }

@@ -55,8 +55,8 @@ class FailoverTest {
         SimFixture f = new SimFixture().settled();
         java.util.concurrent.atomic.AtomicBoolean heardElsewhere = new java.util.concurrent.atomic.AtomicBoolean(true);
         // Another member of the group still hears dl-2 (its agent reaches that node, not this one).
-        f.engine.detector().witnesses(servers -> heardElsewhere.get() && servers.contains("dl-2")
-                ? java.util.Map.of("dl-2", Duration.ofMillis(150)) : java.util.Map.of());
+        f.engine.detector().witnesses(servers -> java.util.concurrent.CompletableFuture.completedFuture(
+                heardElsewhere.get() && servers.contains("dl-2") ? java.util.Map.of("dl-2", Duration.ofMillis(150)) : java.util.Map.of()));
         f.fail("dl-2", Fault.HANG);
         f.run(Duration.ofSeconds(10));
         assertThat(f.jobs()).isEmpty();

@@ -251,7 +251,7 @@ public final class StateMachine {
         if (!f.outcome().finished()) return Result.refused("a step finishes as done, failed or skipped");
         j = j.withStep(f.step(), new Step(st.name(), f.outcome(), st.started(), f.at(), f.message()));
         if (f.outcome() == Step.Status.FAILED) {
-            strand(j, st.name(), f.message(), f.at());
+            strand(j, st.name(), f.message(), f.at(), f.targetMayHold());
             j = j.ended(Job.Status.FAILED, f.at(), st.name() + ": " + f.message());
             endJob(j);
         } else if (j.currentStep() < 0) {
@@ -278,14 +278,25 @@ public final class StateMachine {
     /**
      * A job failing after move-profile leaves nothing running on its target: the profile is down (no server), with a
      * profile-down alarm naming the job, and the target is a plain spare (or home server) again, not "running" it.
+     * Unless the target could not be confirmed clear (it kept the identity and did not read off): then the profile
+     * stays recorded on the target, still with the alarm, so that nothing starts it elsewhere while the target may
+     * still answer for it; a later failover from the target fences it first (invariant 1).
      */
-    private void strand(Job j, String step, String why, Instant at) {
+    private void strand(Job j, String step, String why, Instant at, boolean targetMayHold) {
         ProfileRecord p = state.profiles.get(j.profile());
         if (p == null || j.target() == null || !j.stepDone("move-profile") || !Objects.equals(p.server(), j.target())) return;
-        state.profiles.put(p.id(), p.onServer(null, j.type().wire() + " job " + j.id() + " failed at " + step));
+        String failed = j.type().wire() + " job " + j.id() + " failed at " + step;
+        if (targetMayHold) {
+            state.profiles.put(p.id(), p.onServer(j.target(), failed + "; " + j.target() + " not confirmed clear of it"));
+            raise(AlarmType.PROFILE_DOWN, p.id(), "profile " + p.id() + " is down: " + failed + " after moving it to "
+                    + j.target() + " (" + why + "); " + j.target() + " may still hold its identity, so it stays recorded there "
+                    + "and is started nowhere else until " + j.target() + " is fenced or gives it up", at);
+            return;
+        }
+        state.profiles.put(p.id(), p.onServer(null, failed));
         clear(AlarmType.PROFILE_ON_SPARE, p.id(), at);
-        raise(AlarmType.PROFILE_DOWN, p.id(), "profile " + p.id() + " is down: " + j.type().wire() + " job " + j.id()
-                + " failed at " + step + " after moving it to " + j.target() + " (" + why + "); it runs nowhere", at);
+        raise(AlarmType.PROFILE_DOWN, p.id(), "profile " + p.id() + " is down: " + failed + " after moving it to "
+                + j.target() + " (" + why + "); it runs nowhere", at);
     }
 
     private Result reserve(ReserveSpare r) {

@@ -5,14 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.understudy.state.Json;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +20,7 @@ public final class ApiClient {
     private final List<String> urls;
     private final String token;
     private final Duration requestTimeout;
-    private final HttpClient http;
+    private final HttpCall http;
     // The node that answered last; asked first next time so a poll loop does not wait on a dead node every round.
     private volatile int preferred;
 
@@ -39,8 +33,7 @@ public final class ApiClient {
         this.urls = urls.stream().map(ApiClient::trimSlash).toList();
         this.token = token;
         this.requestTimeout = requestTimeout;
-        // HTTP/1.1 because the JDK otherwise offers an h2c upgrade on every plain-http request.
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = new HttpCall(connectTimeout, requestTimeout);
     }
 
     public List<String> urls() {
@@ -78,13 +71,13 @@ public final class ApiClient {
         for (int i = 0; i < urls.size(); i++) {
             int n = (start + i) % urls.size();
             String base = urls.get(n);
-            HttpResponse<String> response;
+            HttpCall.Response response;
             try {
-                response = http.send(request(method, base + path, body, contentType), HttpResponse.BodyHandlers.ofString());
-            } catch (HttpConnectTimeoutException e) {
+                response = http.send(method, base + path, body, headers(contentType));
+            } catch (HttpCall.ConnectTimeout e) {
                 failures.add(base + ": connect timed out");
                 continue;
-            } catch (HttpTimeoutException e) {
+            } catch (HttpCall.AnswerTimeout e) {
                 // The request reached a node that did not answer in time: a POST may have been applied,
                 // so only reads move on to the next node.
                 String why = base + ": no answer within " + requestTimeout.toSeconds() + "s";
@@ -94,11 +87,8 @@ public final class ApiClient {
             } catch (IOException e) {
                 failures.add(base + ": " + reason(e));
                 continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UnreachableException("interrupted while talking to understudy at " + base);
             }
-            int status = response.statusCode();
+            int status = response.status();
             if (status == 503 && urls.size() > 1) {
                 // No leader on this node (or it is shutting down): another node may serve the request.
                 lastUnavailable = error(status, response.body());
@@ -113,14 +103,11 @@ public final class ApiClient {
         throw new UnreachableException(unreachableMessage(failures));
     }
 
-    private HttpRequest request(String method, String url, String body, String contentType) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-                .timeout(requestTimeout)
-                .header("Accept", "application/json")
-                .header("User-Agent", "understudy-cli");
-        if (token != null) b.header("Authorization", "Bearer " + token);
-        if (body == null) return b.method(method, HttpRequest.BodyPublishers.noBody()).build();
-        return b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body)).build();
+    private String[] headers(String contentType) {
+        List<String> h = new ArrayList<>(List.of("Accept", "application/json", "User-Agent", "understudy-cli"));
+        if (token != null) h.addAll(List.of("Authorization", "Bearer " + token));
+        if (contentType != null) h.addAll(List.of("Content-Type", contentType));
+        return h.toArray(String[]::new);
     }
 
     private static JsonNode parse(int status, String url, String body) {

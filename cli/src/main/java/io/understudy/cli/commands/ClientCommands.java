@@ -9,12 +9,25 @@ import picocli.CommandLine.IParameterExceptionHandler;
 public final class ClientCommands {
     private ClientCommands() {}
 
+    /** Every top-level client command, in the order help lists them; picocli's addSubcommand takes a class too. */
+    public static List<Class<?>> classes() {
+        return List.of(ServersCommand.class, GroupsCommand.class, ProfilesCommand.class, JobsCommand.class, JobCommand.class,
+                FailoverCommand.class, FallbackCommand.class, LockCommand.class, UnlockCommand.class, AlarmsCommand.class,
+                MaintenanceCommand.class, PlanCommand.class, DecisionsCommand.class, SimCommand.class, ConfigCommand.class,
+                ClusterCommand.class, DataCommand.Backup.class, DataCommand.Sync.class, HooksCommand.class);
+    }
+
     /** Fresh instances of every top-level client command; register each with {@code addSubcommand}. */
     public static List<Object> all() {
-        return List.of(new ServersCommand(), new GroupsCommand(), new ProfilesCommand(), new JobsCommand(), new JobCommand(),
-                new FailoverCommand(), new FallbackCommand(), new LockCommand(), new UnlockCommand(), new AlarmsCommand(),
-                new MaintenanceCommand(), new PlanCommand(), new DecisionsCommand(), new SimCommand(), new ConfigCommand(),
-                new ClusterCommand(), new DataCommand.Backup(), new DataCommand.Sync(), new HooksCommand());
+        return classes().stream().map(ClientCommands::create).toList();
+    }
+
+    private static Object create(Class<?> type) {
+        try {
+            return type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create command " + type.getName(), e);
+        }
     }
 
     /** Adds every client command to {@code root} and makes usage errors one {@code error:} line (exit 2). */

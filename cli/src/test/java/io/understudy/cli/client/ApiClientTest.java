@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.understudy.cli.FakeApi;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +86,52 @@ class ApiClientTest {
                     assertThat(e.field()).isEqualTo("server");
                     assertThat(e.getMessage()).isEqualTo("no server bl-99 (field: server)");
                 });
+    }
+
+    @Test
+    void get_nodeThatNeverAnswers_movesOnToTheNext() throws IOException {
+        api.on("GET", "/api/v1/cluster", 200, "{'node':'n2'}");
+        try (ServerSocket silent = silentNode()) {
+            assertThat(silentFirst(silent).get("/api/v1/cluster").get("node").asText()).isEqualTo("n2");
+        }
+    }
+
+    @Test
+    void post_nodeThatNeverAnswers_isNotSentToAnother() throws IOException {
+        api.on("POST", "/api/v1/failover", 202, "{'job':3}");
+        try (ServerSocket silent = silentNode()) {
+            ApiClient client = silentFirst(silent);
+
+            assertThatThrownBy(() -> client.post("/api/v1/failover", Map.of("server", "bl-1")))
+                    .isInstanceOf(UnreachableException.class)
+                    .hasMessageStartingWith("understudy at " + client.urls().get(0) + ": no answer within")
+                    .hasMessageEndingWith("(the request may still be applied)");
+            assertThat(api.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void post_withoutBody_sendsAnEmptyPostWithTheToken() {
+        api.on("POST", "/api/v1/profiles/db-1/fallback", 202, "{'job':4}");
+        ApiClient client = new ApiClient(List.of(api.url()), FakeApi.TOKEN);
+
+        assertThat(client.post("/api/v1/profiles/db-1/fallback", null).get("job").asLong()).isEqualTo(4);
+        assertThat(api.requests()).singleElement().satisfies(q -> {
+            assertThat(q.method()).isEqualTo("POST");
+            assertThat(q.body()).isEmpty();
+            assertThat(q.authorization()).isEqualTo("Bearer " + FakeApi.TOKEN);
+        });
+    }
+
+    /** A client that asks the silent node first, then the fake; a short request timeout, as the silent node never answers. */
+    private ApiClient silentFirst(ServerSocket silent) {
+        String mute = "http://127.0.0.1:" + silent.getLocalPort();
+        return new ApiClient(List.of(mute, api.url()), FakeApi.TOKEN, ApiClient.CONNECT_TIMEOUT, Duration.ofMillis(300));
+    }
+
+    /** A node that takes connections (the kernel's backlog accepts them) but never reads or answers. */
+    private static ServerSocket silentNode() throws IOException {
+        return new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
     }
 
     @Test

@@ -48,6 +48,8 @@ public final class Detector implements AgentListener {
     private final Map<String, Instant> lastProbe = new ConcurrentHashMap<>();
     /** For each server whose BMC let a probe's deadline pass, that probe (so the decision is recorded once). */
     private final Map<String, Instant> unanswered = new ConcurrentHashMap<>();
+    /** The silence (by its start) for which each late server's BMC was already asked ahead of its failure timeout. */
+    private final Map<String, Instant> askedAhead = new ConcurrentHashMap<>();
     /** Servers probed because they wait without heartbeats, and when, until the answer is judged. */
     private final Map<String, Instant> offAsked = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Event> events = new ConcurrentLinkedDeque<>();
@@ -127,7 +129,8 @@ public final class Detector implements AgentListener {
         Instant since = listeningSince == null ? null : max(max(lastSeen.get(server), leaderSince), listeningSince);
         if (since == null) return Duration.ZERO;
         Duration here = Duration.between(since, now);
-        Duration elsewhere = witnesses.silenceElsewhere(List.of(server)).get(server);
+        // Asked by a job step, off the tick: it may wait for the witnesses' own deadline.
+        Duration elsewhere = witnesses.ask(List.of(server)).join().get(server);
         return elsewhere != null && elsewhere.compareTo(here) < 0 ? elsewhere : here;
     }
 
@@ -144,7 +147,10 @@ public final class Detector implements AgentListener {
     /** Other nodes to ask before suspecting a server (a group's members); none for a single node. */
     public void witnesses(Witnesses w) {
         witnesses = w;
+        answers.forget();
     }
+
+    private final WitnessAnswers answers = new WitnessAnswers();
 
     public void deaf() {
         listeningSince = null;
@@ -188,6 +194,9 @@ public final class Detector implements AgentListener {
                     if (silentSince != null && now.isAfter(silentSince.plus(policy.heartbeatInterval().multipliedBy(2)))) {
                         brake.late(r.id(), now, policy.failureTimeout());
                         brake.join(r.id());
+                        // Ask its BMC now, once per silence: the answer is in when the failure timeout runs out,
+                        // instead of a probe started only then adding its round trip to every detection.
+                        if (!silentSince.equals(askedAhead.get(r.id())) && probes.ask(spec, store.term())) askedAhead.put(r.id(), silentSince);
                     }
                     if (silentTooLong) suspects.add(new Suspect(spec, seen, silentSince, policy.failureTimeout()));
                 }
@@ -205,7 +214,7 @@ public final class Detector implements AgentListener {
                 }
             }
         }
-        if (!paused && listeningSince != null) convict(heardElsewhere(suspects, watched), running, slowest, now);
+        if (!paused && listeningSince != null) convict(heardElsewhere(suspects, watched, now), running, slowest, now);
         endWave(watched, now);
     }
 
@@ -213,11 +222,14 @@ public final class Detector implements AgentListener {
 
     /**
      * Failure timeouts run from the last heartbeat seen by any node: a suspect that another node heard within its
-     * timeout is not suspected. Asked only when there are suspects, so a quiet data center costs the peers nothing.
+     * timeout is not suspected. Asked only when there are suspects, so a quiet data center costs the peers nothing;
+     * asked off the tick, so until an answer asked after the newest suspicion is in, nobody is convicted.
      */
-    private List<Suspect> heardElsewhere(List<Suspect> suspects, List<Watched> watched) {
+    private List<Suspect> heardElsewhere(List<Suspect> suspects, List<Watched> watched, Instant now) {
         if (suspects.isEmpty() || witnesses == Witnesses.NONE) return suspects;
-        Map<String, Duration> elsewhere = witnesses.silenceElsewhere(suspects.stream().map(x -> x.spec().id()).toList());
+        Instant since = suspects.stream().map(x -> x.silentSince().plus(x.failureTimeout())).max(Instant::compareTo).orElse(now);
+        Map<String, Duration> elsewhere = answers.heard(witnesses, suspects.stream().map(x -> x.spec().id()).toList(), since, now);
+        if (elsewhere == null) return List.of();
         if (elsewhere.isEmpty()) return suspects;
         List<Suspect> kept = new ArrayList<>();
         for (Suspect x : suspects) {

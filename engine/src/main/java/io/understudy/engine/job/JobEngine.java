@@ -163,8 +163,10 @@ public final class JobEngine {
                 }
                 case FAILED -> {
                     // Past move-profile the state says the profile runs on the target: the target gives it up first,
-                    // then the failure (applied by the state machine) says the profile is down.
-                    String message = Rollback.moved(ctx) ? o.message() + "; " + Rollback.clearTarget(ctx) : o.message();
+                    // then the failure (applied by the state machine) says the profile is down, or still on the target
+                    // if the target could not be confirmed clear of it.
+                    Rollback.Clearance cleared = Rollback.moved(ctx) ? Rollback.clearTarget(ctx) : null;
+                    String message = cleared == null ? o.message() : o.message() + "; " + cleared.message();
                     // Alarm first: whoever sees the job failed must already find its alarm, and a leader that
                     // dies in between re-runs the in-flight step rather than leaving a failed job unannounced.
                     if (o.alarm() != null) {
@@ -172,7 +174,7 @@ public final class JobEngine {
                         store.submit(new RaiseAlarm(o.alarm(), subject, job.type().wire() + " job " + id + " failed at "
                                 + step.name() + ": " + message, scheduler.now()));
                     }
-                    finish(job, i, Step.Status.FAILED, message);
+                    fail(job, i, message, cleared != null && !cleared.confirmed());
                     decisions.record("job " + id, step.name() + (o.alarm() == null ? " ended the job: " : " failed: ") + message);
                     return;
                 }
@@ -180,8 +182,8 @@ public final class JobEngine {
         }
     }
 
-    private void finish(Job job, int i, Step.Status status, String message) {
-        store.submit(new FinishStep(job.id(), i, status, message, scheduler.now()));
+    private void fail(Job job, int i, String failure, boolean targetMayHold) {
+        store.submit(new FinishStep(job.id(), i, Step.Status.FAILED, failure, scheduler.now(), false, targetMayHold));
         nextRun.remove(job.id());
         progress.remove(job.id());
         reportIfEnded(job.id());

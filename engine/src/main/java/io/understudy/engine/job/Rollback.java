@@ -1,13 +1,15 @@
 package io.understudy.engine.job;
 
 import io.understudy.drivers.DriverException;
+import io.understudy.drivers.PowerReading;
 import io.understudy.model.config.ProfileSpec;
 
 /**
  * What a job that fails after move-profile does to its target before the state says the profile is down: the target
  * stops the workload and gives the identity up (also one set at the bay, which a cold server would take at its next
  * boot), so nothing comes up with it later while the profile is started elsewhere (invariant 1). An agent that cannot
- * be asked gets a power-off order instead. Best effort, once: the job is failing either way, and says which it was.
+ * be asked gets a power-off order instead, read back once. Best effort, once: the job is failing either way, and says
+ * which it was — and whether the target is confirmed clear, which decides whether the state may record the profile down.
  */
 final class Rollback {
     private Rollback() {}
@@ -17,8 +19,11 @@ final class Rollback {
         return c.job().target() != null && c.job().stepDone("move-profile");
     }
 
-    /** Clears the target; returns a sentence saying what was done. */
-    static String clearTarget(StepContext c) {
+    /** What clearing the target did: a sentence, and whether the target is confirmed to hold the identity no more. */
+    record Clearance(String message, boolean confirmed) {}
+
+    /** Clears the target. */
+    static Clearance clearTarget(StepContext c) {
         String target = c.job().target();
         ProfileSpec p = c.profile();
         String why;
@@ -29,17 +34,22 @@ final class Rollback {
                 if (e.kind() != DriverException.Kind.UNREACHABLE) throw e;
             }
             c.drivers().identity().release(target, p, c.call());
-            if (!c.drivers().identity().holds(target, p, c.call())) return target + " gave the identity of " + p.id() + " up";
+            if (!c.drivers().identity().holds(target, p, c.call())) return new Clearance(target + " gave the identity of " + p.id() + " up", true);
             why = "it still holds it";
         } catch (DriverException e) {
             why = e.getMessage();
         }
+        String gaveUp = target + " could not give the identity of " + p.id() + " up (" + why + ")";
         try {
             c.drivers().power(c.server(target)).powerOff(target, c.call());
-            return target + " could not give the identity of " + p.id() + " up (" + why + "): power-off ordered";
         } catch (DriverException e) {
-            return target + " could not give the identity of " + p.id() + " up (" + why + ") nor be powered off ("
-                    + e.getMessage() + ")";
+            return new Clearance(gaveUp + " nor be powered off (" + e.getMessage() + ")", false);
+        }
+        try {
+            if (c.drivers().power(c.server(target)).read(target, c.call()).power() == PowerReading.Power.OFF) return new Clearance(gaveUp + ": powered off", true);
+            return new Clearance(gaveUp + ": power-off ordered, not yet read off", false);
+        } catch (DriverException e) {
+            return new Clearance(gaveUp + ": power-off ordered, not read back (" + e.getMessage() + ")", false);
         }
     }
 }
