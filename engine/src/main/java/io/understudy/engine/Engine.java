@@ -2,6 +2,9 @@ package io.understudy.engine;
 
 import io.understudy.drivers.Drivers;
 import io.understudy.engine.detect.Detector;
+import io.understudy.engine.hook.HookCalls;
+import io.understudy.engine.hook.HookDispatcher;
+import io.understudy.engine.hook.HookRunner;
 import io.understudy.engine.job.JobEngine;
 import io.understudy.model.time.Scheduler;
 import io.understudy.state.StateStore;
@@ -33,6 +36,8 @@ public final class Engine implements StateStore.LeadershipListener {
     private final DataSync data;
     private final SplitBrainWatcher splitBrain;
     private final ResourceWatcher resources;
+    private final HookDispatcher hooks;
+    private final HookCalls hookCalls;
     private Scheduler.Cancellable loop;
     private Instant lastCapacity;
     private volatile boolean leading;
@@ -46,12 +51,20 @@ public final class Engine implements StateStore.LeadershipListener {
     /** @param probeExecutor where the detector's BMC probes run, off the tick (a small pool of their own in service) */
     public Engine(StateStore store, Drivers drivers, Scheduler scheduler, EngineSettings settings, Executor stepExecutor,
                   Executor probeExecutor, EngineListener listener) {
+        this(store, drivers, scheduler, settings, stepExecutor, probeExecutor, new HookCalls(new HookRunner(), stepExecutor), listener);
+    }
+
+    /** @param hooks where hooks run: their commands and POSTs on an executor of their own in service */
+    public Engine(StateStore store, Drivers drivers, Scheduler scheduler, EngineSettings settings, Executor stepExecutor,
+                  Executor probeExecutor, HookCalls hooks, EngineListener listener) {
         this.store = store;
         this.scheduler = scheduler;
         this.settings = settings;
         this.decisions = new Decisions(scheduler, listener);
         this.detector = new Detector(store, drivers, scheduler, settings, decisions, listener, probeExecutor);
-        this.jobs = new JobEngine(store, drivers, scheduler, settings, stepExecutor, decisions, listener);
+        this.jobs = new JobEngine(store, drivers, scheduler, settings, stepExecutor, decisions, listener, hooks);
+        this.hooks = new HookDispatcher(store, scheduler, hooks);
+        this.hookCalls = hooks;
         jobs.silence(detector::silence);
         AutomaticJobs automatic = new AutomaticJobs(store, scheduler, decisions);
         this.events = new EventHandler(store, scheduler, decisions, automatic);
@@ -102,6 +115,7 @@ public final class Engine implements StateStore.LeadershipListener {
         guarded("spares", spares::tick);
         guarded("data sync", data::tick);
         guarded("split brain", splitBrain::tick);
+        guarded("hooks", hooks::tick);
     }
 
     private void guarded(String part, Runnable r) {
@@ -134,5 +148,10 @@ public final class Engine implements StateStore.LeadershipListener {
 
     public DataSync data() {
         return data;
+    }
+
+    /** Where hooks run; {@code understudy hooks test} runs them here too. */
+    public HookCalls hookCalls() {
+        return hookCalls;
     }
 }

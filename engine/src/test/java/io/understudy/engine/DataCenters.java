@@ -24,6 +24,11 @@ final class DataCenters {
                 .toList(), dc.profiles());
     }
 
+    /** The data center with these global hooks (run for every group). */
+    static DataCenterConfig withHooks(DataCenterConfig dc, io.understudy.model.config.HookSpec... hooks) {
+        return new DataCenterConfig(dc.name(), dc.enclosures(), dc.servers(), dc.groups(), dc.profiles(), java.util.List.of(hooks));
+    }
+
     static DataCenterConfig withProfile(DataCenterConfig dc, String profile, UnaryOperator<ProfileSpec> edit) {
         return new DataCenterConfig(dc.name(), dc.enclosures(), dc.servers(), dc.groups(),
                 dc.profiles().stream().map(p -> p.id().equals(profile) ? edit.apply(p) : p).toList());

@@ -9,6 +9,7 @@ import io.javalin.json.JavalinJackson;
 import io.understudy.engine.Engine;
 import io.understudy.engine.Operations;
 import io.understudy.model.config.DataCenterConfig;
+import io.understudy.model.config.HookEvent;
 import io.understudy.model.time.Scheduler;
 import io.understudy.sim.Fault;
 import io.understudy.sim.SimDataCenter;
@@ -186,6 +187,23 @@ public final class Api {
             if (fail.isEmpty() && enclosures.isEmpty()) throw ApiError.bad("fail", "expected servers to fail or an enclosure (failEnclosure)");
             Operations.Plan plan = engine.operations().plan(fail, enclosures);
             ctx.json(plan);
+        });
+        app.get("/api/v1/hooks", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, HookViews::hooks)));
+        app.post("/api/v1/hooks/test", ctx -> {
+            role(ctx, Tokens.Role.ADMIN);
+            JsonNode body = body(ctx);
+            JsonNode event = body.get("event");
+            if (event == null || !event.isTextual()) throw ApiError.bad("event", "expected one of " + HookEvent.names());
+            HookEvent e;
+            try {
+                e = HookEvent.parse(event.asText());
+            } catch (IllegalArgumentException unknown) {
+                throw ApiError.bad("event", unknown.getMessage());
+            }
+            String group = body.hasNonNull("group") ? body.get("group").asText() : null;
+            DataCenterConfig config = store.read(ClusterState::config);
+            if (group != null && config.group(group).isEmpty()) throw new ApiError(404, "unknown group '" + group + "'", "group");
+            ctx.json(engine.hookCalls().test(config, e, group, clock.now()));
         });
         app.post("/api/v1/config", ctx -> {
             String by = role(ctx, Tokens.Role.ADMIN);

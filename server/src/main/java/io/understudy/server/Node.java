@@ -100,6 +100,12 @@ public final class Node implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Hook commands and webhook POSTs: apart from steps and probes, so a slow receiver delays neither. */
+    private final ExecutorService hooks = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "understudy-hook");
+        t.setDaemon(true);
+        return t;
+    });
     private final Tokens tokens;
     /** Redfish BMC alerts pushed to this node (HTTP port + 2), or null when no server speaks Redfish. */
     private io.understudy.drivers.redfish.RedfishEventSubscriptions events;
@@ -126,7 +132,8 @@ public final class Node implements AutoCloseable {
             if (sim != null) sim.adopt(placement(), poweredOff());
             Metrics metrics = new Metrics(store);
             engine = new Engine(store, DriverFactory.forConfig(() -> store.read(ClusterState::config), sim, simulateMissingAgents),
-                    scheduler, EngineSettings.DEFAULTS, steps, probes, metrics);
+                    scheduler, EngineSettings.DEFAULTS, steps, probes,
+                    new io.understudy.engine.hook.HookCalls(new io.understudy.engine.hook.HookRunner(), hooks), metrics);
             // Until the API listens, agents' heartbeats cannot reach this node: their silence is not news.
             engine.detector().deaf();
             if (sim != null) {
@@ -334,6 +341,7 @@ public final class Node implements AutoCloseable {
         scheduler.close();
         steps.shutdownNow();
         probes.shutdownNow();
+        hooks.shutdownNow();
         store.close();
     }
 }

@@ -33,7 +33,9 @@ public enum AlarmType {
     /** A server's agent reports fewer resources (or another model) than its configuration says: it is not chosen. */
     @JsonProperty("resources-mismatch") RESOURCES_MISMATCH,
     /** An idle cold spare stays powered on after every power-off order: it does not qualify until it is off. */
-    @JsonProperty("cold-spare-running") COLD_SPARE_RUNNING;
+    @JsonProperty("cold-spare-running") COLD_SPARE_RUNNING,
+    /** A hook failed every attempt its configuration allows for an event: that event is not delivered to it. */
+    @JsonProperty("hook-failing") HOOK_FAILING;
 
     public String wire() {
         return name().toLowerCase().replace('_', '-');

@@ -30,8 +30,10 @@ public final class ClusterState {
     final TreeMap<Long, Alarm> alarms = new TreeMap<>();
     final TreeSet<String> maintenance = new TreeSet<>();
     final java.util.ArrayDeque<Change> changes = new java.util.ArrayDeque<>();
+    final TreeMap<Long, HookFiring> hookEvents = new TreeMap<>();
     long nextJob = 1;
     long nextAlarm = 1;
+    long nextHookEvent = 1;
     long appliedIndex = -1;
 
     public DataCenterConfig config() {
@@ -90,6 +92,15 @@ public final class ClusterState {
 
     public Optional<Alarm> openAlarm(AlarmType type, String subject) {
         return alarms.values().stream().filter(a -> a.open() && a.type() == type && a.subject().equals(subject)).findFirst();
+    }
+
+    /** Hook events, oldest first: every one still pending and the latest settled ones (bounded). */
+    public Collection<HookFiring> hookEvents() {
+        return hookEvents.values();
+    }
+
+    public List<HookFiring> pendingHookEvents() {
+        return hookEvents.values().stream().filter(HookFiring::pending).toList();
     }
 
     public boolean inMaintenance(String group) {
@@ -162,7 +173,7 @@ public final class ClusterState {
     Snapshot snapshot() {
         return new Snapshot(config, List.copyOf(servers.values()), List.copyOf(profiles.values()),
                 List.copyOf(jobs.values()), List.copyOf(alarms.values()), List.copyOf(maintenance), nextJob, nextAlarm,
-                appliedIndex, List.copyOf(changes));
+                appliedIndex, List.copyOf(changes), List.copyOf(hookEvents.values()), nextHookEvent);
     }
 
     static ClusterState restore(Snapshot s) {
@@ -177,12 +188,24 @@ public final class ClusterState {
         c.nextAlarm = s.nextAlarm();
         c.appliedIndex = s.appliedIndex();
         if (s.changes() != null) c.changes.addAll(s.changes());
+        if (s.hookEvents() != null) s.hookEvents().forEach(h -> c.hookEvents.put(h.id(), h));
+        if (s.nextHookEvent() != null) c.nextHookEvent = s.nextHookEvent();
         c.reindex(true);
         return c;
     }
 
-    /** The whole state as plain data, for snapshots and for tests that compare replicas. */
+    /**
+     * The whole state as plain data, for snapshots and for tests that compare replicas. The hook fields are absent
+     * (null) in snapshots written before hooks existed.
+     */
     public record Snapshot(DataCenterConfig config, List<ServerRecord> servers, List<ProfileRecord> profiles,
                            List<Job> jobs, List<Alarm> alarms, List<String> maintenance, long nextJob, long nextAlarm,
-                           long appliedIndex, List<Change> changes) {}
+                           long appliedIndex, List<Change> changes, List<HookFiring> hookEvents, Long nextHookEvent) {
+
+        public Snapshot(DataCenterConfig config, List<ServerRecord> servers, List<ProfileRecord> profiles, List<Job> jobs,
+                        List<Alarm> alarms, List<String> maintenance, long nextJob, long nextAlarm, long appliedIndex,
+                        List<Change> changes) {
+            this(config, servers, profiles, jobs, alarms, maintenance, nextJob, nextAlarm, appliedIndex, changes, null, null);
+        }
+    }
 }

@@ -30,6 +30,18 @@ public enum JobType {
         return steps;
     }
 
+    /** The step that runs the pre-failover hooks: right before the fence, so a veto stops the job before anything is done. */
+    public static final String PRE_FAILOVER_HOOK = "pre-failover-hook";
+
+    /** The steps with {@link #PRE_FAILOVER_HOOK} before the fence of a failover when such a hook is configured. */
+    public List<String> steps(GroupPolicy policy, boolean preFailoverHook) {
+        List<String> plain = steps(policy);
+        if (this != FAILOVER || !preFailoverHook) return plain;
+        List<String> out = new java.util.ArrayList<>(plain);
+        out.add(out.indexOf("fence"), PRE_FAILOVER_HOOK);
+        return List.copyOf(out);
+    }
+
     /** The steps a job of this kind runs in a group with this policy: fixed when the job is created. */
     public List<String> steps(GroupPolicy policy) {
         return this == FAILOVER && policy != null && policy.fenceFirst() ? VCEM_FAILOVER : steps;

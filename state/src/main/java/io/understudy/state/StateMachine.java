@@ -6,6 +6,7 @@ import io.understudy.model.config.ConfigError;
 import io.understudy.model.config.ConfigValidator;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.model.config.GroupSpec;
+import io.understudy.model.config.HookEvent;
 import io.understudy.model.config.ProfileSpec;
 import io.understudy.model.config.ServerSpec;
 import io.understudy.model.policy.SpareQualification;
@@ -19,6 +20,7 @@ import io.understudy.state.command.LockProfile;
 import io.understudy.state.command.MoveProfile;
 import io.understudy.state.command.ObserveServer;
 import io.understudy.state.command.RaiseAlarm;
+import io.understudy.state.command.RecordHookAttempt;
 import io.understudy.state.command.ReportResources;
 import io.understudy.state.command.ReserveSpare;
 import io.understudy.state.command.SetMaintenance;
@@ -97,6 +99,7 @@ public final class StateMachine {
         if (c instanceof SetMaintenance m) return maintenance(m);
         if (c instanceof LockProfile l) return lockProfile(l);
         if (c instanceof ReportResources r) return reportResources(r);
+        if (c instanceof RecordHookAttempt h) return recordHookAttempt(h);
         throw new IllegalStateException("unhandled command " + c.getClass().getSimpleName());
     }
 
@@ -217,7 +220,8 @@ public final class StateMachine {
         }
         long id = state.nextJob++;
         GroupSpec group = state.index().group(spec.group()).orElse(null);
-        List<Step> steps = c.type().steps(group == null ? null : group.policy()).stream().map(n -> new Step(n, Step.Status.PENDING, null, null, null)).toList();
+        boolean preHook = !state.config.hooksFor(spec.group(), HookEvent.PRE_FAILOVER).isEmpty();
+        List<Step> steps = c.type().steps(group == null ? null : group.policy(), preHook).stream().map(n -> new Step(n, Step.Status.PENDING, null, null, null)).toList();
         state.jobs.put(id, new Job(id, c.type(), spec.group(), p.id(), c.source(), target, Job.Status.RUNNING, steps,
                 c.startedBy(), c.reason(), c.at(), null, null, null));
         state.profiles.put(p.id(), p.job(id));
@@ -268,6 +272,7 @@ public final class StateMachine {
         state.servers.replaceAll((id, s) -> Objects.equals(s.reservedBy(), j.id()) ? s.reserved(null) : s);
         // Whatever ended the job, its wait for a spare is over; a new failure raises the alarm again.
         clear(AlarmType.PROFILE_AT_RISK, j.profile(), j.ended() != null ? j.ended() : j.created());
+        HookQueue.jobEnded(state, j);
     }
 
     /**
@@ -385,6 +390,7 @@ public final class StateMachine {
         }
         long id = state.nextAlarm++;
         state.alarms.put(id, new Alarm(id, type, subject, text, at, null));
+        HookQueue.alarm(state, HookEvent.ALARM_RAISED, state.alarms.get(id), at);
         prune();
         return new Result(true, "alarm " + id + " raised: " + type.wire() + " " + subject, null);
     }
@@ -394,7 +400,23 @@ public final class StateMachine {
         if (open.isEmpty()) return Result.ok("no open " + type.wire() + " alarm for " + subject);
         Alarm a = open.get();
         state.alarms.put(a.id(), new Alarm(a.id(), a.type(), a.subject(), a.text(), a.raised(), at));
+        HookQueue.alarm(state, HookEvent.ALARM_CLEARED, state.alarms.get(a.id()), at);
         return Result.ok("alarm " + a.id() + " cleared");
+    }
+
+    /** Settles a delivery; the hook's {@code hook-failing} alarm opens when it gives up and closes when it delivers again. */
+    private Result recordHookAttempt(RecordHookAttempt r) {
+        HookFiring f = state.hookEvents.get(r.event());
+        if (f == null || f.delivery(r.hook()) == null) return Result.refused("no hook event " + r.event() + " for hook '" + r.hook() + "'");
+        HookQueue.Settled settled = HookQueue.record(state, r);
+        HookFiring.Delivery d = state.hookEvents.get(r.event()).delivery(r.hook());
+        if (settled == HookQueue.Settled.DELIVERED) clear(AlarmType.HOOK_FAILING, r.hook(), r.at());
+        if (settled == HookQueue.Settled.GAVE_UP) {
+            raise(AlarmType.HOOK_FAILING, r.hook(), "hook " + r.hook() + " failed all " + d.attempts() + " attempts to take "
+                    + f.event().wire() + " event " + f.id() + "; last: " + r.result(), r.at());
+        }
+        return Result.ok("hook " + r.hook() + " " + f.event().wire() + " event " + f.id() + ": " + d.status().wire()
+                + " after " + d.attempts() + " attempt(s)");
     }
 
     private Result maintenance(SetMaintenance m) {

@@ -39,7 +39,7 @@ public final class Fixtures {
     /** Equal for two replicas that applied the same commands, whatever index they applied them at. */
     public static ClusterState.Snapshot withoutIndex(ClusterState.Snapshot s) {
         return new ClusterState.Snapshot(s.config(), s.servers(), s.profiles(), s.jobs(), s.alarms(), s.maintenance(),
-                s.nextJob(), s.nextAlarm(), 0, s.changes());
+                s.nextJob(), s.nextAlarm(), 0, s.changes(), s.hookEvents(), s.nextHookEvent());
     }
 
     private static ServerSpec server(String id, int bay) {

@@ -14,7 +14,7 @@ public final class ClientCommands {
         return List.of(ServersCommand.class, GroupsCommand.class, ProfilesCommand.class, JobsCommand.class, JobCommand.class,
                 FailoverCommand.class, FallbackCommand.class, LockCommand.class, UnlockCommand.class, AlarmsCommand.class,
                 MaintenanceCommand.class, PlanCommand.class, DecisionsCommand.class, SimCommand.class, ConfigCommand.class,
-                ClusterCommand.class, DataCommand.Backup.class, DataCommand.Sync.class);
+                ClusterCommand.class, DataCommand.Backup.class, DataCommand.Sync.class, HooksCommand.class);
     }
 
     /** Fresh instances of every top-level client command; register each with {@code addSubcommand}. */

@@ -4,6 +4,8 @@ import io.understudy.drivers.Drivers;
 import io.understudy.engine.Decisions;
 import io.understudy.engine.EngineListener;
 import io.understudy.engine.EngineSettings;
+import io.understudy.engine.hook.HookCalls;
+import io.understudy.engine.hook.HookRunner;
 import io.understudy.model.config.ProfileSpec;
 import io.understudy.model.time.Scheduler;
 import io.understudy.state.AlarmType;
@@ -38,7 +40,8 @@ public final class JobEngine {
     private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
 
     private static final Map<String, JobStep> STEPS = Stream.of(new CheckGroup(), new IdentifySource(), new Fence(),
-            new SelectSpare(), new MoveIdentity(), new Activate(), new Verify(), new ReleaseSpare(), new SyncData(), new Release())
+            new SelectSpare(), new MoveIdentity(), new Activate(), new Verify(), new ReleaseSpare(), new SyncData(), new Release(),
+            new PreFailoverHook())
             .collect(Collectors.toMap(JobStep::name, Function.identity()));
 
     static {
@@ -60,9 +63,17 @@ public final class JobEngine {
     private final PowerOrders.Memory orders = new PowerOrders.Memory();
     private final Set<String> startedHere = ConcurrentHashMap.newKeySet();
     private volatile Function<String, Duration> silence = server -> Duration.ZERO;
+    private final HookCalls hooks;
 
     public JobEngine(StateStore store, Drivers drivers, Scheduler scheduler, EngineSettings settings, Executor executor,
                      Decisions decisions, EngineListener listener) {
+        this(store, drivers, scheduler, settings, executor, decisions, listener, new HookCalls(new HookRunner(), executor));
+    }
+
+    /** @param hooks where the pre-failover hooks run (their own executor in service) */
+    public JobEngine(StateStore store, Drivers drivers, Scheduler scheduler, EngineSettings settings, Executor executor,
+                     Decisions decisions, EngineListener listener, HookCalls hooks) {
+        this.hooks = hooks;
         this.store = store;
         this.drivers = drivers;
         this.scheduler = scheduler;
@@ -83,6 +94,7 @@ public final class JobEngine {
         progress.clear();
         startedHere.clear();
         orders.clear();
+        hooks.reset();
     }
 
     /** The latest word from a job's running step ("waiting for BMC to read off"), not replicated. */
@@ -132,7 +144,7 @@ public final class JobEngine {
                 }
                 job = store.read(s -> s.job(id));
             }
-            StepContext ctx = new StepContext(store, drivers, settings, scheduler.now(), store.term(), job, i, first, silence, orders);
+            StepContext ctx = new StepContext(store, drivers, settings, scheduler.now(), store.term(), job, i, first, silence, orders, hooks);
             Outcome o = STEPS.get(step.name()).run(ctx);
             switch (o.kind()) {
                 case WAIT -> {

@@ -3,6 +3,7 @@ package io.understudy.engine.job;
 import io.understudy.drivers.CallContext;
 import io.understudy.drivers.Drivers;
 import io.understudy.engine.EngineSettings;
+import io.understudy.engine.hook.HookCalls;
 import io.understudy.model.config.GroupPolicy;
 import io.understudy.model.config.ProfileSpec;
 import io.understudy.model.config.ProtectionLevel;
@@ -30,9 +31,11 @@ public final class StepContext {
     private final Function<String, Duration> silence;
     /** The power orders this leader's job engine gave, for pacing them between polls. */
     final PowerOrders.Memory orders;
+    private final HookCalls hooks;
 
     StepContext(StateStore store, Drivers drivers, EngineSettings settings, Instant now, long term, Job job,
-                int stepIndex, boolean firstRun, Function<String, Duration> silence, PowerOrders.Memory orders) {
+                int stepIndex, boolean firstRun, Function<String, Duration> silence, PowerOrders.Memory orders, HookCalls hooks) {
+        this.hooks = hooks;
         this.silence = silence;
         this.orders = orders;
         this.store = store;
@@ -55,6 +58,11 @@ public final class StepContext {
 
     public Drivers drivers() {
         return drivers;
+    }
+
+    /** Where hooks run: off this step's thread, each with its timeout. */
+    HookCalls hooks() {
+        return hooks;
     }
 
     /** The leader term this step runs in (the fencing token of its orders). */

@@ -53,6 +53,8 @@ public final class ConfigValidator {
                 errors.add(new ConfigError(at + ".location", ex.getMessage()));
             }
         }
+        Map<String, String> hookNames = new HashMap<>();
+        hooks(errors, "hooks", dc.hooks(), hookNames);
         Map<String, String> groupOf = new HashMap<>();
         Set<String> groupIds = new HashSet<>();
         for (int i = 0; i < dc.groups().size(); i++) {
@@ -66,6 +68,7 @@ public final class ConfigValidator {
                 if (g.servers().contains(spare)) errors.add(new ConfigError(at + ".spares", "server '" + spare + "' is both regular and spare"));
             }
             policy(errors, at + ".policy", g.policy());
+            hooks(errors, at + ".hooks", g.hooks(), hookNames);
             if (g.policy().protection() == ProtectionLevel.PRELOADED) {
                 // MX-ONE's preloaded standby runs its one regular's workload already: it cannot stand by for two.
                 if (g.servers().size() != 1) errors.add(new ConfigError(at + ".servers", "a preloaded group is 1:1: expected exactly one regular server, got "
@@ -159,6 +162,21 @@ public final class ConfigValidator {
             if (!servers.containsKey(id)) errors.add(new ConfigError(at + "[" + j + "]", "unknown server '" + id + "'"));
             String before = groupOf.putIfAbsent(id, group);
             if (before != null && !before.equals(group)) errors.add(new ConfigError(at + "[" + j + "]", "server '" + id + "' is already in group '" + before + "'"));
+        }
+    }
+
+    /** Each hook's own rules, and a name unique in the whole file: deliveries and alarms name the hook by it. */
+    private static void hooks(List<ConfigError> errors, String at, List<HookSpec> hooks, Map<String, String> names) {
+        for (int j = 0; j < hooks.size(); j++) {
+            HookSpec h = hooks.get(j);
+            String here = at + "[" + j + "]";
+            if (h == null) {
+                errors.add(new ConfigError(here, "expected a hook with a name, events and a command or webhook"));
+                continue;
+            }
+            errors.addAll(h.problems(here));
+            String before = h.name() == null ? null : names.putIfAbsent(h.name(), here);
+            if (before != null) errors.add(new ConfigError(here + ".name", "duplicate hook name '" + h.name() + "' (also at " + before + ")"));
         }
     }
 

@@ -4,13 +4,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The whole configured data center: enclosures, servers, groups and profiles. */
+/**
+ * The whole configured data center: enclosures, servers, groups and profiles, and the hooks that run for every group
+ * (each group may add its own).
+ */
 public record DataCenterConfig(
         String name,
         List<Enclosure> enclosures,
         List<ServerSpec> servers,
         List<GroupSpec> groups,
-        List<ProfileSpec> profiles) {
+        List<ProfileSpec> profiles,
+        List<HookSpec> hooks) {
 
     public static final DataCenterConfig EMPTY = new DataCenterConfig("empty", null, null, null, null);
 
@@ -19,6 +23,30 @@ public record DataCenterConfig(
         servers = servers == null ? List.of() : List.copyOf(servers);
         groups = groups == null ? List.of() : List.copyOf(groups);
         profiles = profiles == null ? List.of() : List.copyOf(profiles);
+        hooks = hooks == null ? List.of() : List.copyOf(hooks);
+    }
+
+    /** A data center without global hooks. */
+    public DataCenterConfig(String name, List<Enclosure> enclosures, List<ServerSpec> servers, List<GroupSpec> groups,
+                            List<ProfileSpec> profiles) {
+        this(name, enclosures, servers, groups, profiles, null);
+    }
+
+    /**
+     * The hooks that run on {@code event} in {@code group} (null: outside any group), in order: the global ones as
+     * configured, then the group's own.
+     */
+    public List<HookSpec> hooksFor(String group, HookEvent event) {
+        List<HookSpec> out = new java.util.ArrayList<>();
+        hooks.stream().filter(h -> h.runsOn(event)).forEach(out::add);
+        group(group).ifPresent(g -> g.hooks().stream().filter(h -> h.runsOn(event)).forEach(out::add));
+        return out;
+    }
+
+    /** The hook named {@code name}, global or of a group. */
+    public Optional<HookSpec> hook(String name) {
+        return java.util.stream.Stream.concat(hooks.stream(), groups.stream().flatMap(g -> g.hooks().stream()))
+                .filter(h -> Objects.equals(h.name(), name)).findFirst();
     }
 
     public Optional<ServerSpec> server(String id) {

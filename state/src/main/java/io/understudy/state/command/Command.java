@@ -23,9 +23,10 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = SetMaintenance.class, name = "set-maintenance"),
         @JsonSubTypes.Type(value = LockProfile.class, name = "lock-profile"),
         @JsonSubTypes.Type(value = ReportResources.class, name = "report-resources"),
+        @JsonSubTypes.Type(value = RecordHookAttempt.class, name = "record-hook-attempt"),
 })
 public sealed interface Command permits ApplyConfig, ObserveServer, ConfirmFence, CreateJob, StartStep, FinishStep,
         ReserveSpare, MoveProfile, RaiseAlarm, ClearAlarm, SetMaintenance, LockProfile,
-        ReportResources {
+        ReportResources, RecordHookAttempt {
     Instant at();
 }
