@@ -1,0 +1,48 @@
+package io.understudy.system.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Invariants 1 and 2 as the simulated hardware saw them. From sim-dc's own views, polled through the trial: no
+ * profile's identity held by two servers in one view, none on a server that does not meet its needs.
+ */
+final class HardwareInvariants {
+    private HardwareInvariants() {}
+
+    static List<Violation> check(History h) {
+        List<Violation> out = new ArrayList<>();
+        Set<String> said = new HashSet<>();
+        for (Exchange e : h.exchanges()) {
+            if (!e.ok() || !e.node().equals(ApiClient.SIM_DC) || !e.request().equals("GET /v1/sim/servers")) continue;
+            JsonNode servers = Trial.json(e.body());
+            if (servers == null) continue;
+            Map<String, List<String>> holders = holders(servers);
+            for (Map.Entry<String, List<String>> p : holders.entrySet()) {
+                if (p.getValue().size() > 1 && said.add("1 " + p.getKey() + p.getValue())) {
+                    out.add(new Violation("1", "identity of " + p.getKey() + " held by " + p.getValue() + " at once (sim-dc at " + e.at() + ")"));
+                }
+                for (String s : p.getValue()) {
+                    if (!ChaosDataCenter.qualifies(s) && said.add("3 " + p.getKey() + s)) {
+                        out.add(new Violation("3", "identity of " + p.getKey() + " on " + s + ", which does not meet its needs (sim-dc at " + e.at() + ")"));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Profile → the powered servers whose identity it is live on, in one sim-dc view (a powered-off bay holds nothing). */
+    static Map<String, List<String>> holders(JsonNode servers) {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (JsonNode s : servers) {
+            if (s.hasNonNull("identity") && !s.path("state").asText().equals("off")) out.computeIfAbsent(s.get("identity").asText(), k -> new ArrayList<>()).add(s.get("id").asText());
+        }
+        return out;
+    }
+}
