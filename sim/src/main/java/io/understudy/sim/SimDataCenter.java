@@ -34,6 +34,8 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
     private final Map<String, SimServer> servers = new TreeMap<>();
     private final List<AgentListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Scheduler.Cancellable> loops = new ArrayList<>();
+    private final HardwareLog log = new HardwareLog();
+    private final TruthRecorder truth = new TruthRecorder(log);
 
     /** Builds the data center as configured, each profile live on its home server, cold spares off, hot spares booted. */
     public SimDataCenter(DataCenterConfig config, Scheduler scheduler, SimTimings timings) {
@@ -62,6 +64,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
             home.active = p.id();
             home.workloadRunning = true;
         }
+        look("initial");
     }
 
     /**
@@ -85,6 +88,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
                 s.workloadRunning = true;
             }
         });
+        look("adopted");
     }
 
     public SimDataCenter addListener(AgentListener l) {
@@ -146,6 +150,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         SimServer s;
         synchronized (this) {
             s = server(server);
+            truth.note(scheduler.now(), HardwareEvent.FAULT, server, fault.wire());
             s.faults.add(fault);
             if (fault == Fault.ISOLATED) selfFenceLater(s);
             switch (fault) {
@@ -156,6 +161,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
                 case POWER_LOSS -> powerDown(s);
                 default -> { }
             }
+            look(fault.wire());
         }
         if (fault == Fault.HW_EVENT) {
             listeners.forEach(l -> l.hardwareEvent(server, "uncorrectable memory error (DIMM 3)", scheduler.now()));
@@ -165,10 +171,12 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
     /** The operator fixed the server: faults cleared; a server left off is powered on and boots (with no identity it has lost). */
     public synchronized void repair(String server) {
         SimServer s = server(server);
+        truth.note(scheduler.now(), HardwareEvent.REPAIR, server, null);
         boolean crashed = s.faults.contains(Fault.CRASH) || s.faults.contains(Fault.HANG);
         s.faults.clear();
         if (crashed) powerDown(s);
         if (!s.powered) startPowerOn(s);
+        look("repair");
     }
 
     /** An isolated agent fences itself after its group's self-fence timeout, if the group sets one. */
@@ -178,9 +186,11 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         scheduler.schedule(s.selfFenceTimeout, () -> {
             synchronized (this) {
                 if (s.generation != gen || !s.faults.contains(Fault.ISOLATED)) return;
+                truth.note(scheduler.now(), HardwareEvent.SELF_FENCE, s.spec.id(), null);
                 s.active = null;
                 s.workloadRunning = false;
                 s.preloaded.clear();
+                look("self-fence");
             }
         });
     }
@@ -210,6 +220,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
                 if (s.generation != gen) return;
                 s.powered = true;
                 s.poweringOn = false;
+                look("power-on");
             }
             scheduler.schedule(timings.boot(), () -> booted(s, gen));
         });
@@ -222,6 +233,12 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
             s.active = s.assigned;
             s.workloadRunning = true;
         }
+        look("booted");
+    }
+
+    /** Records what changed in the hardware since the last look; every operation that may change it ends here. */
+    private void look(String cause) {
+        truth.look(servers.values(), cause, scheduler.now());
     }
 
     // ---- PowerDriver -------------------------------------------------------------------------------------------
@@ -243,12 +260,14 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
             // A hard power-off while the server is powering on leaves it off, as on real hardware; before, the
             // power-on went on, the server booted into its identity after the fence read "off" (split brain).
             if (s.poweringOn) powerDown(s);
+            look("ordered");
             return;
         }
         long gen = s.generation;
         scheduler.schedule(timings.powerOff(), () -> {
             synchronized (this) {
                 if (s.generation == gen) powerDown(s);
+                look("ordered");
             }
         });
     }
@@ -261,6 +280,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         if (s.faults.contains(Fault.POWER_LOSS)) throw new DriverException(Kind.FAILED, "bay of " + server + " has no power");
         if (s.powered) return;
         startPowerOn(s);
+        look("ordered");
     }
 
     @Override
@@ -311,6 +331,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
                     // A preloaded workload answers the moment its identity arrives.
                     if (s.preloaded.remove(profile.id())) s.workloadRunning = true;
                 }
+                look("assigned");
             }
         });
     }
@@ -326,6 +347,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
             s.workloadRunning = false;
         }
         if (profile.id().equals(s.assigned)) s.assigned = null;
+        look("released");
     }
 
     @Override
@@ -349,6 +371,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
                 if (s.generation != gen || !s.agentUp()) return;
                 if (profile.id().equals(s.active)) s.workloadRunning = true;
                 else s.preloaded.add(profile.id());
+                look("started");
             }
         });
     }
@@ -358,6 +381,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         SimServer s = agent(server, ctx);
         if (profile.id().equals(s.active)) s.workloadRunning = false;
         s.preloaded.remove(profile.id());
+        look("stopped");
     }
 
     @Override
@@ -441,6 +465,11 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
     /** Servers on which the profile's identity is live right now (powered on and applied): invariant 1 wants ≤ 1. */
     public synchronized List<String> holders(String profile) {
         return servers.values().stream().filter(s -> s.powered && profile.equals(s.active)).map(s -> s.spec.id()).toList();
+    }
+
+    /** Every change of the hardware's truth so far, in order: the ground truth that fault campaigns check. */
+    public HardwareLog hardwareLog() {
+        return log;
     }
 
     /** A server as the simulator sees it. */
