@@ -1,14 +1,12 @@
 package io.understudy.server;
 
 import io.understudy.agent.AgentServer;
-import io.understudy.agent.HeartbeatSender;
 import io.understudy.drivers.AgentListener;
 import io.understudy.drivers.DriverException;
 import io.understudy.drivers.agent.AgentProtocol.Inventory;
 import io.understudy.drivers.agent.AgentSecrets;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.model.config.ServerSpec;
-import io.understudy.sim.Fault;
 import io.understudy.sim.SimDataCenter;
 import io.understudy.sim.SimTimings;
 import io.understudy.sim.redfish.RedfishService;
@@ -27,7 +25,8 @@ import java.util.Map;
  * A simulated data center served to control-plane nodes over the network, the way real hardware is: every server's
  * BMC speaks Redfish (on the same address as the agents) (HTTPS, a self-signed certificate the nodes trust through its PEM file), every server's agent
  * speaks the agent protocol (signed orders in, signed heartbeats and hardware events out to every node). It lets
- * several server processes share one data center, as a Raft group of nodes does in production.
+ * several server processes share one data center, as a Raft group of nodes does in production. Beside the agents it
+ * serves its own endpoints ({@link SimulatorApi}): fault injection, the hardware's history, links to cut.
  */
 public final class SimulatorProcess implements AutoCloseable {
 
@@ -42,7 +41,7 @@ public final class SimulatorProcess implements AutoCloseable {
     private final SimDataCenter sim;
     private final RedfishService redfish;
     private final AgentServer agents;
-    private final HeartbeatSender sender;
+    private final NodeLinks links;
 
     public SimulatorProcess(Settings s) throws IOException, DriverException {
         Files.createDirectories(s.tlsDir());
@@ -54,51 +53,24 @@ public final class SimulatorProcess implements AutoCloseable {
         for (ServerSpec server : s.config().servers()) {
             if (server.agent() != null) secretByServer.put(server.id(), secrets.secret(server.id(), server.agent()));
         }
-        sender = new HeartbeatSender(s.nodes(), System.currentTimeMillis());
+        links = new NodeLinks(s.nodes(), System.currentTimeMillis());
         sim.addListener(new AgentListener() {
             @Override
             public void heartbeat(String server, Instant at) {
                 String secret = secretByServer.get(server);
-                if (secret != null) sender.heartbeat(server, secret, inventoryOf(server));
+                if (secret != null) links.heartbeat(server, secret, inventoryOf(server));
             }
 
             @Override
             public void hardwareEvent(String server, String text, Instant at) {
                 String secret = secretByServer.get(server);
-                if (secret != null) sender.hardwareEvent(server, secret, text);
+                if (secret != null) links.hardwareEvent(server, secret, text);
             }
         });
         redfish = new RedfishService(s.config(), sim, scheduler, Map.of("admin", Files.readString(s.bmcPasswordFile()).strip()))
                 .start(s.bind(), s.redfishPort(), cert);
-        agents = new AgentServer(secretByServer, sim, sim, Clock.systemUTC()).start(s.bind(), s.agentPort(), app -> {
-            app.get("/v1/sim/servers", ctx -> ctx.json(sim.views()));
-            app.post("/v1/sim/servers/{id}/fail", ctx -> {
-                String id = ctx.pathParam("id");
-                String mode = ctx.queryParam("mode");
-                if (!sim.knows(id)) {
-                    ctx.status(404).json(Map.of("error", "no simulated server '" + id + "'", "field", "id"));
-                    return;
-                }
-                Fault f;
-                try {
-                    f = Fault.parse(mode == null ? "" : mode);
-                } catch (IllegalArgumentException e) {
-                    ctx.status(400).json(Map.of("error", e.getMessage(), "field", "mode"));
-                    return;
-                }
-                sim.inject(id, f);
-                ctx.json(Map.of("message", "injected " + f.wire() + " into " + id));
-            });
-            app.post("/v1/sim/servers/{id}/repair", ctx -> {
-                String id = ctx.pathParam("id");
-                if (!sim.knows(id)) {
-                    ctx.status(404).json(Map.of("error", "no simulated server '" + id + "'", "field", "id"));
-                    return;
-                }
-                sim.repair(id);
-                ctx.json(Map.of("message", id + " repaired"));
-            });
-        });
+        agents = new AgentServer(secretByServer, sim, sim, Clock.systemUTC())
+                .start(s.bind(), s.agentPort(), new SimulatorApi(sim, links)::register);
         sim.start();
     }
 

@@ -17,11 +17,14 @@ public final class HardwareLog {
     /**
      * @param events  the events after the one asked for, oldest first
      * @param next    what to ask for next time (the last event's seq, or where the reader stood)
-     * @param dropped how many events after the one asked for are no longer kept (0: the history read is whole)
+     * @param dropped how many of the oldest events are no longer kept (events 1 to {@code dropped}): a reader that
+     *                asked after a seq below it missed some; 0 means nothing was ever dropped
      */
     public record Page(List<HardwareEvent> events, long next, long dropped) {}
 
-    private final HardwareEvent[] ring;
+    private final int capacity;
+    // Grows to the bound, then each new event takes the oldest one's place (a data center in a short test stays small).
+    private final List<HardwareEvent> ring = new ArrayList<>();
     private long last;      // seq of the newest event; events 1..last were appended
     private long dropped;   // events 1..dropped are gone
 
@@ -31,15 +34,19 @@ public final class HardwareLog {
 
     public HardwareLog(int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("capacity: expected at least 1, got " + capacity);
-        ring = new HardwareEvent[capacity];
+        this.capacity = capacity;
     }
 
     /** Appends an event stamped with the next sequence number. */
     public synchronized HardwareEvent append(Instant at, String kind, String server, String profile, List<String> holders,
                                              String detail) {
         HardwareEvent e = new HardwareEvent(++last, at, kind, server, profile, holders, detail);
-        if (last - dropped > ring.length) dropped++;
-        ring[slot(last)] = e;
+        if (ring.size() < capacity) {
+            ring.add(e);
+        } else {
+            ring.set(slot(last), e);
+            dropped++;
+        }
         return e;
     }
 
@@ -49,15 +56,15 @@ public final class HardwareLog {
         long from = Math.max(after, dropped) + 1;
         long to = Math.min(last, from + PAGE - 1);
         List<HardwareEvent> out = new ArrayList<>();
-        for (long s = from; s <= to; s++) out.add(ring[slot(s)]);
-        long next = out.isEmpty() ? Math.max(after, Math.min(dropped, last)) : to;
-        return new Page(out, next, Math.max(0, dropped - after));
+        for (long s = from; s <= to; s++) out.add(ring.get(slot(s)));
+        long next = out.isEmpty() ? after : to;
+        return new Page(out, next, dropped);
     }
 
     /** Every event still kept, oldest first. */
     public synchronized List<HardwareEvent> events() {
         List<HardwareEvent> out = new ArrayList<>();
-        for (long s = dropped + 1; s <= last; s++) out.add(ring[slot(s)]);
+        for (long s = dropped + 1; s <= last; s++) out.add(ring.get(slot(s)));
         return out;
     }
 
@@ -67,6 +74,6 @@ public final class HardwareLog {
     }
 
     private int slot(long seq) {
-        return (int) ((seq - 1) % ring.length);
+        return (int) ((seq - 1) % capacity);
     }
 }

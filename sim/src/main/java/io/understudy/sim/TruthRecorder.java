@@ -57,18 +57,19 @@ final class TruthRecorder {
         }
     }
 
+    /** What went away first, then what came: a repair's power cycle reads off, then on again. */
     private void changed(String server, Look was, Look is, String cause, Instant at) {
-        if (!was.poweringOn() && is.poweringOn()) append(at, HardwareEvent.POWER_ON_ORDERED, server, null, cause);
-        if (!was.powered() && is.powered()) append(at, HardwareEvent.POWER_ON, server, null, cause);
         boolean lostPower = was.powered() && !is.powered();
         boolean powerOnCut = was.poweringOn() && !is.poweringOn() && !is.powered();
         if (lostPower || powerOnCut) append(at, HardwareEvent.POWER_OFF, server, null, cause);
-        if (!was.booted() && is.booted()) append(at, HardwareEvent.POWERED_ON, server, null, cause);
         // What went with the power says so, whatever took the power away.
         String how = lostPower ? "power-off" : cause;
         boolean sameIdentity = Objects.equals(was.identity(), is.identity());
         if (was.workload() && (!is.workload() || !sameIdentity)) append(at, HardwareEvent.WORKLOAD_OFF, server, was.identity(), how);
         if (!sameIdentity && was.identity() != null) append(at, HardwareEvent.IDENTITY_OFF, server, was.identity(), how);
+        if (!was.poweringOn() && is.poweringOn()) append(at, HardwareEvent.POWER_ON_ORDERED, server, null, cause);
+        if (!was.powered() && is.powered()) append(at, HardwareEvent.POWER_ON, server, null, cause);
+        if (!was.booted() && is.booted()) append(at, HardwareEvent.POWERED_ON, server, null, cause);
         if (!sameIdentity && is.identity() != null) append(at, HardwareEvent.IDENTITY_ON, server, is.identity(), cause);
         if (is.workload() && (!was.workload() || !sameIdentity)) append(at, HardwareEvent.WORKLOAD_ON, server, is.identity(), cause);
     }

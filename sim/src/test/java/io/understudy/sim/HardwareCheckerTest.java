@@ -52,67 +52,54 @@ class HardwareCheckerTest {
         assertThat(history().holders("web-1", "a").holders("web-1").holders("web-1", "b").holders("web-2", "a").check()).isEmpty();
     }
 
-    @Test
-    void identityOn_whileThePreviousHolderOnlyCrashed_isATakeoverBeforeTheFence() {
-        List<HardwareViolation> v = history()
+    /** a holds web-1; then {@code kind} happens to a; then web-1's identity goes live on b. */
+    private List<HardwareViolation> takeoverAfter(String kind, String profile, String detail) {
+        return history()
                 .on(HardwareEvent.IDENTITY_ON, "a", "web-1", "initial")
-                .on(HardwareEvent.FAULT, "a", null, "crash")
-                .on(HardwareEvent.WORKLOAD_OFF, "a", "web-1", "crash")
+                .on(kind, "a", profile, detail)
                 .on(HardwareEvent.IDENTITY_ON, "b", "web-1", "assigned")
                 .check();
-        assertThat(v).singleElement().satisfies(x -> {
+    }
+
+    @Test
+    void identityOn_whileThePreviousHolderOnlyCrashed_isATakeoverBeforeTheFence() {
+        assertThat(takeoverAfter(HardwareEvent.FAULT, null, "crash")).singleElement().satisfies(x -> {
             assertThat(x.invariant()).isEqualTo("2");
-            assertThat(x.seq()).isEqualTo(4);
+            assertThat(x.seq()).isEqualTo(3);
             assertThat(x.message()).contains("web-1", "applied on b (group hot)", "a (group hot) had held it since");
         });
     }
 
     @Test
     void identityOn_whileThePreviousHolderHung_isATakeoverBeforeTheFence() {
-        List<HardwareViolation> v = history()
-                .on(HardwareEvent.IDENTITY_ON, "a", "web-1", "initial")
-                .on(HardwareEvent.FAULT, "a", null, "hang")
-                .on(HardwareEvent.IDENTITY_ON, "b", "web-1", "assigned")
-                .check();
-        assertThat(v).extracting(HardwareViolation::invariant).containsExactly("2");
+        assertThat(takeoverAfter(HardwareEvent.FAULT, null, "hang")).extracting(HardwareViolation::invariant).containsExactly("2");
     }
 
     @Test
     void identityOn_afterThePreviousHolderWasPoweredOff_isNoViolation() {
-        assertThat(history()
-                .on(HardwareEvent.IDENTITY_ON, "a", "web-1", "initial")
-                .on(HardwareEvent.FAULT, "a", null, "crash")
-                .on(HardwareEvent.POWER_OFF, "a", null, "ordered")
-                .on(HardwareEvent.IDENTITY_ON, "b", "web-1", "assigned")
-                .check()).isEmpty();
+        assertThat(takeoverAfter(HardwareEvent.POWER_OFF, null, "ordered")).isEmpty();
     }
 
     @Test
     void identityOn_afterThePreviousHolderSelfFenced_isNoViolation() {
-        assertThat(history()
-                .on(HardwareEvent.IDENTITY_ON, "a", "web-1", "initial")
-                .on(HardwareEvent.FAULT, "a", null, "isolated")
-                .on(HardwareEvent.SELF_FENCE, "a", null, null)
-                .on(HardwareEvent.IDENTITY_ON, "b", "web-1", "assigned")
-                .check()).isEmpty();
+        assertThat(takeoverAfter(HardwareEvent.SELF_FENCE, null, null)).isEmpty();
     }
 
     @Test
     void identityOn_afterThePreviousHolderReleasedByOrder_isNoViolation() {
-        assertThat(history()
-                .on(HardwareEvent.IDENTITY_ON, "a", "web-1", "initial")
-                .on(HardwareEvent.IDENTITY_OFF, "a", "web-1", "released")
-                .on(HardwareEvent.IDENTITY_ON, "b", "web-1", "assigned")
-                .check()).isEmpty();
+        assertThat(takeoverAfter(HardwareEvent.IDENTITY_OFF, "web-1", "released")).isEmpty();
     }
 
     @Test
     void identityOn_afterAnIdentityOffOfAnUnknownKind_isStillATakeover() {
-        assertThat(history()
-                .on(HardwareEvent.IDENTITY_ON, "a", "web-1", "initial")
-                .on(HardwareEvent.IDENTITY_OFF, "a", "web-1", "vanished")
-                .on(HardwareEvent.IDENTITY_ON, "b", "web-1", "assigned")
-                .check()).extracting(HardwareViolation::invariant).containsExactly("2");
+        assertThat(takeoverAfter(HardwareEvent.IDENTITY_OFF, "web-1", "vanished")).extracting(HardwareViolation::invariant)
+                .containsExactly("2");
+    }
+
+    @Test
+    void identityOn_afterAnotherProfileWasReleased_isStillATakeover() {
+        assertThat(takeoverAfter(HardwareEvent.IDENTITY_OFF, "web-2", "released")).extracting(HardwareViolation::invariant)
+                .containsExactly("2");
     }
 
     @Test
