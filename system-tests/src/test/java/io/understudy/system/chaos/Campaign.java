@@ -50,7 +50,7 @@ final class Campaign implements AutoCloseable {
     private final int shrinkRuns;
     private final RaftPartition raft = new RaftPartition();
     private final boolean raftPartitions = RaftPartition.available();
-    private HardwareLog hardwareLog;
+    private HardwareHistory hardware;
     private ControlPlane plane;
     private int planes;
 
@@ -88,11 +88,11 @@ final class Campaign implements AutoCloseable {
             planes++;
             plane = new ControlPlane(dir.resolve("plane-" + planes), dir.resolve("logs-" + planes), speed);
             plane.startAll();
-            hardwareLog = new HardwareLog();
+            hardware = new HardwareHistory();
         }
         History.Recorder recorder = new History.Recorder();
         ApiClient api = new ApiClient(plane, recorder);
-        Trial.Result r = new Trial(plane, raft, recorder, api, hardwareLog).run(s);
+        Trial.Result r = new Trial(plane, raft, recorder, api, hardware).run(s);
         if (r.wedged()) {
             plane.close();
             plane = null;

@@ -38,11 +38,14 @@ final class ControlPlane implements AutoCloseable {
     final int agentPort;
     private Process simDc;
     private String token;
+    /** Stops every process if the JVM stops first (an interrupted run leaves no server behind). */
+    private final Thread hook = new Thread(this::destroyAll, "control-plane-stop");
 
     ControlPlane(Path dir, Path logs, double speed) throws IOException, InterruptedException {
         this.dir = Files.createDirectories(dir);
         this.logs = Files.createDirectories(logs);
         this.speed = speed;
+        Runtime.getRuntime().addShutdownHook(hook);
         List<Integer> ports = SystemTests.freePortTriples(3 * 3 + 2);
         for (int i = 0; i < 3; i++) httpPort.put(NODES.get(i), ports.get(3 * i));
         agentPort = ports.get(9);
@@ -140,6 +143,18 @@ final class ControlPlane implements AutoCloseable {
         if (simDc != null) all.add(simDc);
         for (Process p : all) p.destroy();
         for (Process p : all) if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
+    }
+
+    private void destroyAll() {
+        synchronized (running) {
+            running.values().forEach(Process::destroyForcibly);
+        }
+        if (simDc != null) simDc.destroyForcibly();
     }
 
     /**
@@ -183,7 +198,8 @@ final class ControlPlane implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    /** Deletes a directory and everything in it (nothing when it is missing). */
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) return;
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

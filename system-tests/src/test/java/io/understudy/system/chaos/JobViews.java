@@ -19,8 +19,11 @@ final class JobViews {
         }
     }
 
-    /** Every job list answer, each job of it on its own, in the order they were seen. */
-    final List<List<Seen>> lists = new ArrayList<>();
+    /** One job list answer. */
+    record Listing(Exchange from, List<Seen> jobs) {}
+
+    /** Every job list answer, in the order they were seen. */
+    final List<Listing> lists = new ArrayList<>();
     /** Every single-job answer (with steps). */
     final List<Seen> details = new ArrayList<>();
 
@@ -32,7 +35,7 @@ final class JobViews {
                 if (a == null || !a.isArray()) continue;
                 List<Seen> one = new ArrayList<>();
                 for (JsonNode j : a) one.add(new Seen(e, j));
-                lists.add(one);
+                lists.add(new Listing(e, one));
             } else if (e.request().startsWith("GET /api/v1/jobs/")) {
                 JsonNode j = Trial.json(e.body());
                 if (j != null && j.has("steps")) details.add(new Seen(e, j));
@@ -43,7 +46,7 @@ final class JobViews {
     /** The newest view of every job, from the last job lists and details seen (the history's end state). */
     Map<Long, JsonNode> newest() {
         Map<Long, JsonNode> out = new LinkedHashMap<>();
-        for (List<Seen> l : lists) for (Seen s : l) out.put(s.id(), s.job());
+        for (Listing l : lists) for (Seen s : l.jobs()) out.put(s.id(), s.job());
         return out;
     }
 

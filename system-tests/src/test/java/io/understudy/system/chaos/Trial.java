@@ -19,7 +19,7 @@ import java.util.PriorityQueue;
  */
 final class Trial {
     /** How long a healed system may take to run every profile again, on an idle machine (scaled by load). */
-    static final Duration LIVENESS = Duration.ofSeconds(60);
+    static final Duration LIVENESS = Duration.ofSeconds(40);
 
     /** What a trial came to. {@code wedged}: the processes should be started afresh before the next trial. */
     record Result(History history, List<Violation> violations, Map<FaultKind, Integer> applied, boolean wedged) {
@@ -30,23 +30,24 @@ final class Trial {
 
     private final ControlPlane plane;
     private final RaftPartition raft;
-    private final HardwareLog hardwareLog;
+    private final HardwareHistory hardware;
     private final ApiClient api;
     private final History.Recorder recorder;
     private final Injector injector;
 
-    Trial(ControlPlane plane, RaftPartition raft, History.Recorder recorder, ApiClient api, HardwareLog hardwareLog) {
+    Trial(ControlPlane plane, RaftPartition raft, History.Recorder recorder, ApiClient api, HardwareHistory hardware) {
         this.plane = plane;
         this.raft = raft;
         this.recorder = recorder;
         this.api = api;
-        this.hardwareLog = hardwareLog;
+        this.hardware = hardware;
         this.injector = new Injector(plane, api, raft, recorder);
     }
 
     Result run(Schedule schedule) throws Exception {
         long firstJob = newestJob() + 1;
-        hardwareLog.readNew(api);
+        hardware.readNew(api);
+        long firstSeq = hardware.all().isEmpty() ? 0 : hardware.all().get(hardware.all().size() - 1).seq() + 1;
         Map<FaultKind, Integer> applied = new EnumMap<>(FaultKind.class);
         List<Violation> violations = new ArrayList<>();
         boolean wedged = false;
@@ -63,8 +64,8 @@ final class Trial {
             observer.look();
         }
         wedged |= !plane.simDcAlive() || plane.runningNodes().size() < ControlPlane.NODES.size();
-        History h = recorder.finish(schedule, firstJob, hardwareLog.readNew(api));
-        violations.addAll(HardwareInvariants.check(h));
+        History h = recorder.finish(schedule, firstJob, hardware.readNew(api));
+        violations.addAll(HardwareInvariants.check(h, hardware.all(), firstSeq));
         violations.addAll(HistoryChecker.check(h));
         if (!wedged) wedged = !sendHome();
         return new Result(h, violations, applied, wedged);
