@@ -4,7 +4,8 @@
 # partitions only as root with iptables), each trial's history checked against the six invariants and liveness.
 # Prints trials, faults injected by kind, leader kills, partitions and the violations found, each with its seed and
 # the shortest schedule that still fails. The same seed runs the same campaign again.
-# Usage: bench/chaos.sh TRIALS [SEED]   (about 20-30 s per trial on an idle 2-core machine)
+# Usage: bench/chaos.sh TRIALS [SEED]   (about 20-30 s per passing trial on an idle 2-core machine; a failing one is
+# re-run up to CHAOS_SHRINK_RUNS times, default 12, to shrink its schedule)
 # Against an older build of the server nodes (sim-dc stays this build's):
 #   UNDERSTUDY_CHAOS_SERVER_LAUNCHER=/path/to/old-checkout/understudy bench/chaos.sh TRIALS [SEED]
 set -euo pipefail
@@ -18,7 +19,8 @@ mkdir -p system-tests/target
 rm -f system-tests/target/chaos/report.txt
 status=0
 ./mvnw -B -ntp verify -pl system-tests -am -Dtest=ChaosCampaignTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dunderstudy.chaos.trials="$trials" -Dunderstudy.chaos.seed="$seed" > "$log" 2>&1 || status=$?
+  -Dunderstudy.chaos.trials="$trials" -Dunderstudy.chaos.seed="$seed" -Dunderstudy.chaos.shrinkRuns="${CHAOS_SHRINK_RUNS:-12}" \
+  > "$log" 2>&1 || status=$?
 if [ -f system-tests/target/chaos/report.txt ]; then
   echo "campaign seed $seed"
   cat system-tests/target/chaos/report.txt

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * A fault campaign across real processes (issue 13): three server nodes and sim-dc, seeded schedules of hardware
  * faults, operator actions, node kills and partitions, and a checker of the six invariants and liveness over each
  * trial's history. In CI a short campaign with fixed seeds; {@code bench/chaos.sh TRIALS [SEED]} runs a long one
- * through the system properties {@code understudy.chaos.trials} and {@code understudy.chaos.seed}.
+ * through the system properties {@code understudy.chaos.trials} and {@code understudy.chaos.seed} (and
+ * {@code understudy.chaos.shrinkRuns}, the re-runs a failing schedule may take to shrink).
  */
 class ChaosCampaignTest {
     /** Fixed seeds for CI: each draws a different mix (see the printed schedules). */
@@ -29,7 +30,7 @@ class ChaosCampaignTest {
         ControlPlane.deleteTree(dir);
         Files.createDirectories(dir);
         Campaign.Report report;
-        try (Campaign c = new Campaign(dir, SPEED, trials == null ? 2 : 12)) {
+        try (Campaign c = new Campaign(dir, SPEED, Integer.getInteger("understudy.chaos.shrinkRuns", trials == null ? 2 : 12))) {
             report = c.run(seeds);
         }
         Files.writeString(dir.resolve("report.txt"), report + "\n");
