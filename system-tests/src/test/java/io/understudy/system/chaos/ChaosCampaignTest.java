@@ -17,8 +17,12 @@ import org.junit.jupiter.api.Test;
  * {@code understudy.chaos.shrinkRuns}, the re-runs a failing schedule may take to shrink).
  */
 class ChaosCampaignTest {
-    /** Fixed seeds for CI: each draws a different mix (see the printed schedules). */
-    private static final List<Long> CI_SEEDS = List.of(1L, 2L, 3L);
+    /**
+     * Fixed seeds for CI, chosen for their mix (as root with iptables): 4 crashes r3, cuts the agents' link to n1,
+     * restarts n3 from an empty data directory and blocks n3's Raft port; 18 kills the leader while r4 crashes; 47
+     * puts the group in maintenance, asks an operator's failover and fallback, isolates r1 and cuts a link.
+     */
+    private static final List<Long> CI_SEEDS = List.of(4L, 18L, 47L);
     private static final double SPEED = 2;
 
     @Test
