@@ -65,6 +65,10 @@ final class Trial {
         }
         wedged |= !plane.simDcAlive() || plane.runningNodes().size() < ControlPlane.NODES.size();
         History h = recorder.finish(schedule, firstJob, hardware.readNew(api));
+        for (Injection i : h.injections()) {
+            // A node killed (with or without its data) must come back: a group that cannot take a member back loses it.
+            if (i.undo() && i.outcome().startsWith("failed")) violations.add(new Violation("restart", i.fault() + ": " + i.outcome()));
+        }
         violations.addAll(HardwareInvariants.check(h, hardware.all(), firstSeq));
         violations.addAll(HistoryChecker.check(h));
         if (!wedged) wedged = !sendHome();
