@@ -54,7 +54,7 @@ final class Trial {
         try (Observer observer = new Observer(plane, api, firstJob)) {
             play(schedule, applied);
             heal();
-            String notLive = awaitLiveness(false);
+            String notLive = awaitLiveness();
             if (notLive != null) {
                 violations.add(new Violation("liveness", "after every fault was healed and every server repaired, within "
                         + SystemTests.patience(LIVENESS) + ": " + notLive));
@@ -112,19 +112,20 @@ final class Trial {
 
     /**
      * Waits (bounded) until the hardware runs every profile on exactly one server with its workload up and no node
-     * shows a running job ({@code home}: on its home server too); null when reached, else what was still wrong.
+     * shows a running job; null when reached, else what was still wrong.
      */
-    String awaitLiveness(boolean home) throws InterruptedException {
+    private String awaitLiveness() throws InterruptedException {
         long deadline = System.nanoTime() + SystemTests.patience(LIVENESS).toNanos();
         String wrong = "not looked";
         while (System.nanoTime() < deadline) {
-            wrong = notLive(home);
+            wrong = notLive(false);
             if (wrong == null) return null;
             Thread.sleep(500);
         }
         return wrong;
     }
 
+    /** What keeps the system from being live now ({@code home}: every profile on its home server too), or null. */
     private String notLive(boolean home) {
         ApiClient.Answer sim = api.get(ApiClient.SIM_DC, "/v1/sim/servers");
         if (sim.json() == null) return "sim-dc does not answer: " + sim.body();
@@ -155,18 +156,25 @@ final class Trial {
     }
 
     /**
-     * Sends every profile home for the next trial (an operator's fallback of each profile away from it), so spares are
-     * free again; false when that did not come to pass in bounded time.
+     * Sends every profile home for the next trial (an operator's fallback of each profile away from it, asked again
+     * while home is not yet ready to take it), so spares are free again; false when that did not come to pass in
+     * bounded time.
      */
     private boolean sendHome() throws InterruptedException {
-        ApiClient.Answer profiles = api.get(injector.anyNode(), "/api/v1/profiles");
-        if (profiles.json() == null) return false;
-        for (JsonNode p : profiles.json()) {
-            if (!p.path("server").asText().equals(p.path("home").asText()) && p.path("activeJob").isNull()) {
-                api.post(injector.anyNode(), "/api/v1/profiles/" + p.path("id").asText() + "/fallback", null);
+        long deadline = System.nanoTime() + SystemTests.patience(LIVENESS).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (notLive(true) == null) return true;
+            ApiClient.Answer profiles = api.get(injector.anyNode(), "/api/v1/profiles");
+            if (profiles.json() != null) {
+                for (JsonNode p : profiles.json()) {
+                    if (!p.path("server").asText().equals(p.path("home").asText()) && p.path("activeJob").isNull()) {
+                        api.post(injector.anyNode(), "/api/v1/profiles/" + p.path("id").asText() + "/fallback", null);
+                    }
+                }
             }
+            Thread.sleep(2_000);
         }
-        return awaitLiveness(true) == null;
+        return false;
     }
 
     private long newestJob() {
