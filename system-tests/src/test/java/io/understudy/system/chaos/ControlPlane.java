@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * The processes a campaign runs against: three {@code understudy server} nodes in one Raft group and the simulated
- * data center ({@code understudy sim-dc}) in a fourth. Nodes are killed with kill -9 and started again, with their
+ * data center ({@code understudy sim-dc}) in a fourth, with fast hardware (a repaired server boots in seconds, not
+ * minutes, so a trial's liveness wait is short). Nodes are killed with kill -9 and started again, with their
  * data directory or from an empty one. The nodes' launcher may be an older build (see {@link #serverLauncher()});
  * sim-dc always comes from this build, since the checker reads its hardware log.
  */
@@ -59,7 +60,7 @@ final class ControlPlane implements AutoCloseable {
         simDc = launch("sim-dc", List.of(java(), "-Xmx256m", "-jar", cliJar().toString()), "understudy sim-dc running", "sim-dc",
                 "--config", config.toString(), "--nodes", nodeUrls, "--agent-port", String.valueOf(agentPort),
                 "--redfish-port", String.valueOf(redfishPort), "--tls-dir", tls.toString(), "--bmc-password-file", bmcPassword.toString(),
-                "--speed", String.valueOf(speed));
+                "--speed", String.valueOf(speed), "--timings", "fast");
     }
 
     /** Starts the three nodes together (a group needs a majority to start) and reads the admin token. */
