@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * faults, operator actions, node kills and partitions, and a checker of the six invariants and liveness over each
  * trial's history. In CI a short campaign with fixed seeds; {@code bench/chaos.sh TRIALS [SEED]} runs a long one
  * through the system properties {@code understudy.chaos.trials} and {@code understudy.chaos.seed} (and
- * {@code understudy.chaos.shrinkRuns}, the re-runs a failing schedule may take to shrink).
+ * {@code understudy.chaos.shrinkRuns}, the re-runs a failing schedule may take to shrink); the trials of a printed
+ * violation run again with {@code -Dunderstudy.chaos.seeds=SEED,...}.
  */
 class ChaosCampaignTest {
     /**
@@ -28,7 +30,9 @@ class ChaosCampaignTest {
     @Test
     void campaign_breaksNoInvariant() throws Exception {
         String trials = System.getProperty("understudy.chaos.trials");
-        List<Long> seeds = trials == null ? CI_SEEDS : seeds(Integer.parseInt(trials), Long.getLong("understudy.chaos.seed", System.nanoTime()));
+        String given = System.getProperty("understudy.chaos.seeds");
+        List<Long> seeds = given != null ? Arrays.stream(given.split(",")).map(String::strip).map(Long::valueOf).toList()
+                : trials == null ? CI_SEEDS : seeds(Integer.parseInt(trials), Long.getLong("understudy.chaos.seed", System.nanoTime()));
         // Afresh: sim-dc's certificate store and the nodes' data from an earlier run must not be reused.
         Path dir = Path.of("target", "chaos").toAbsolutePath();
         ControlPlane.deleteTree(dir);
