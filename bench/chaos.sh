@@ -6,6 +6,8 @@
 # the shortest schedule that still fails. The same seed runs the same campaign again.
 # Usage: bench/chaos.sh TRIALS [SEED]   (about 20-30 s per passing trial on an idle 2-core machine; a failing one is
 # re-run up to CHAOS_SHRINK_RUNS times, default 12, to shrink its schedule)
+# One trial's seed again (as a violation prints it):
+#   ./mvnw -B -ntp verify -pl system-tests -am -Dtest=ChaosCampaignTest -Dsurefire.failIfNoSpecifiedTests=false -Dunderstudy.chaos.seeds=SEED
 # Against an older build of the server nodes (sim-dc stays this build's):
 #   UNDERSTUDY_CHAOS_SERVER_LAUNCHER=/path/to/old-checkout/understudy bench/chaos.sh TRIALS [SEED]
 set -euo pipefail
