@@ -4,7 +4,7 @@
 # partitions only as root with iptables), each trial's history checked against the six invariants and liveness.
 # Prints trials, faults injected by kind, leader kills, partitions and the violations found, each with its seed and
 # the shortest schedule that still fails. The same seed runs the same campaign again.
-# Usage: bench/chaos.sh TRIALS [SEED]   (about 20-30 s per passing trial on an idle 2-core machine; a failing one is
+# Usage: bench/chaos.sh TRIALS [SEED]   (a failing trial is
 # re-run up to CHAOS_SHRINK_RUNS times, default 12, to shrink its schedule)
 # One trial's seed again (as a violation prints it):
 #   ./mvnw -B -ntp verify -pl system-tests -am -Dtest=ChaosCampaignTest -Dsurefire.failIfNoSpecifiedTests=false -Dunderstudy.chaos.seeds=SEED
