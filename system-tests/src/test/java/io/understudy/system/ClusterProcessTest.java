@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.understudy.state.Json;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +52,7 @@ class ClusterProcessTest {
 
     @Test
     void kill9TheLeaderDuringAnEnclosureFailure_everyProfileEndsOnASpareOnce_andEveryNodeHasTheSameHistory() throws Exception {
-        List<Integer> ports = freePorts(3 * 3 + 2);
+        List<Integer> ports = SystemTests.freePortTriples(3 * 3 + 2);
         agentPort = ports.get(9);
         int redfishPort = ports.get(10);
         List<String> ids = List.of("n1", "n2", "n3");
@@ -217,27 +216,4 @@ class ClusterProcessTest {
     }
 
 
-    /**
-     * Free ports, each followed by two more free ones for a node's HTTP port (its Raft port is +1, its Redfish event
-     * port +2); the last two are single ports.
-     */
-    private static List<Integer> freePorts(int n) throws IOException {
-        List<Integer> out = new ArrayList<>();
-        for (int attempt = 0; attempt < 200 && out.size() < n; attempt++) {
-            int p;
-            try (ServerSocket s = new ServerSocket(0)) {
-                p = s.getLocalPort();
-            }
-            if (p + 2 > 65535 || out.contains(p) || out.contains(p + 1) || out.contains(p + 2)) continue;
-            try (ServerSocket a = new ServerSocket(p + 1); ServerSocket b = new ServerSocket(p + 2)) {
-                out.add(p);
-                out.add(p + 1);
-                out.add(p + 2);
-            } catch (IOException busy) {
-                // try another
-            }
-        }
-        if (out.size() < n) throw new IOException("no " + n + " free ports");
-        return out.subList(0, n);
-    }
 }

@@ -1,0 +1,127 @@
+package io.understudy.system.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Applies one fault of a schedule, and undoes it, through the same doors an operator or the hardware would use:
+ * sim-dc's fault injection and links, the API, kill -9 and a fresh start of a node, iptables. Each application is
+ * written into the history with what came of it.
+ */
+final class Injector {
+    private final ControlPlane plane;
+    private final ApiClient api;
+    private final RaftPartition raft;
+    private final History.Recorder history;
+    /** For a leader kill: the node it turned out to be, to start it again. */
+    private final Map<Fault, String> resolved = new HashMap<>();
+
+    Injector(ControlPlane plane, ApiClient api, RaftPartition raft, History.Recorder history) {
+        this.plane = plane;
+        this.api = api;
+        this.raft = raft;
+        this.history = history;
+    }
+
+    /** Applies the fault; answers whether it took effect (a refused operator request still counts as tried). */
+    boolean apply(Fault f) throws Exception {
+        String outcome = switch (f.kind()) {
+            case CRASH, HANG, POWER_LOSS, BMC_DOWN, STUCK_POWER, HW_EVENT, ISOLATED ->
+                    answer(api.post(ApiClient.SIM_DC, "/v1/sim/servers/" + f.target() + "/fail?mode=" + f.kind().mode(), null));
+            case REPAIR -> answer(api.post(ApiClient.SIM_DC, "/v1/sim/servers/" + f.target() + "/repair", null));
+            case OPERATOR_FAILOVER -> answer(api.post(anyNode(), "/api/v1/failover", "{\"server\":\"" + f.target() + "\"}"));
+            case OPERATOR_FALLBACK -> answer(api.post(anyNode(), "/api/v1/profiles/" + f.target() + "/fallback", null));
+            case LOCK -> lock(f.target());
+            case MAINTENANCE -> answer(api.post(anyNode(), "/api/v1/groups/" + ChaosDataCenter.GROUP + "/maintenance", "{\"on\":true}"));
+            case NODE_KILL, NODE_WIPE -> kill(f, f.target());
+            case LEADER_KILL -> kill(f, leader());
+            case AGENT_PARTITION -> answer(api.post(ApiClient.SIM_DC, linkPath(f.target(), true), null));
+            case RAFT_PARTITION -> {
+                raft.block(plane.raftPort(f.target()));
+                yield "ok: raft port " + plane.raftPort(f.target()) + " of " + f.target() + " blocked";
+            }
+        };
+        history.add(new Injection(Instant.now(), f, false, outcome));
+        return outcome.startsWith("ok");
+    }
+
+    /** Undoes a fault that lasts a while (see {@link Fault#lastsMs}). */
+    void undo(Fault f) throws Exception {
+        String outcome = switch (f.kind()) {
+            case LOCK -> answer(api.post(anyNode(), "/api/v1/profiles/" + f.target() + "/unlock", null));
+            case MAINTENANCE -> answer(api.post(anyNode(), "/api/v1/groups/" + ChaosDataCenter.GROUP + "/maintenance", "{\"on\":false}"));
+            case NODE_KILL, NODE_WIPE, LEADER_KILL -> restart(resolved.get(f), f.kind() != FaultKind.NODE_WIPE);
+            case AGENT_PARTITION -> answer(api.post(ApiClient.SIM_DC, linkPath(f.target(), false), null));
+            case RAFT_PARTITION -> {
+                raft.heal(plane.raftPort(f.target()));
+                yield "ok: raft port of " + f.target() + " open";
+            }
+            default -> "nothing to undo";
+        };
+        history.add(new Injection(Instant.now(), f, true, outcome));
+    }
+
+    /** Starts a node that is down again (with its data, unless {@code keepData} is false); null: nothing was killed. */
+    String restart(String node, boolean keepData) throws Exception {
+        if (node == null || plane.isRunning(node)) return "ok: nothing to start";
+        try {
+            plane.start(node, keepData);
+            return "ok: " + node + " started " + (keepData ? "with its data" : "from an empty data directory");
+        } catch (AssertionError | java.io.IOException e) {
+            return "failed: " + node + " did not start: " + firstLine(e.getMessage());
+        }
+    }
+
+    /** A running node to send an operator's request to (any member forwards to the leader). */
+    String anyNode() {
+        var up = plane.runningNodes();
+        return up.isEmpty() ? ControlPlane.NODES.get(0) : up.get((int) (System.nanoTime() % up.size()));
+    }
+
+    /** The leader as a running node says it; null when none knows one. */
+    String leader() {
+        for (String n : plane.runningNodes()) {
+            ApiClient.Answer a = api.get(n, "/api/v1/cluster");
+            if (a.json() != null && a.json().hasNonNull("leader")) return a.json().get("leader").asText();
+        }
+        return null;
+    }
+
+    private String lock(String profile) {
+        ApiClient.Answer profiles = api.get(anyNode(), "/api/v1/profiles");
+        String server = null;
+        if (profiles.json() != null) {
+            for (JsonNode p : profiles.json()) if (p.path("id").asText().equals(profile)) server = p.path("server").asText(null);
+        }
+        if (server == null) return "skipped: " + profile + "'s server not known";
+        return answer(api.post(anyNode(), "/api/v1/profiles/" + profile + "/lock", "{\"server\":\"" + server + "\"}"));
+    }
+
+    private String kill(Fault f, String node) throws InterruptedException {
+        if (node == null) return "skipped: no leader known";
+        if (!plane.isRunning(node)) return "skipped: " + node + " is down already";
+        if (plane.runningNodes().size() < ControlPlane.NODES.size()) return "skipped: another node is down (keep a majority)";
+        resolved.put(f, node);
+        plane.kill(node);
+        return "ok: " + node + " killed";
+    }
+
+    /** sim-dc's links endpoint for the agents' link to one node. */
+    String linkPath(String node, boolean cut) {
+        return "/v1/sim/links?node=" + URLEncoder.encode(plane.url(node), StandardCharsets.UTF_8) + "&cut=" + cut;
+    }
+
+    private static String answer(ApiClient.Answer a) {
+        return (a.ok() ? "ok: " : "refused: ") + a.status() + " " + firstLine(a.body());
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        String line = s.lines().findFirst().orElse("");
+        return line.length() > 300 ? line.substring(0, 300) : line;
+    }
+}
