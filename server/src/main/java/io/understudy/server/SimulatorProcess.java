@@ -47,7 +47,8 @@ public final class SimulatorProcess implements AutoCloseable {
         Files.createDirectories(s.tlsDir());
         SelfSignedCertificate cert = SelfSignedCertificate.create(s.tlsDir(), "understudy-sim-bmc", s.bind());
         scheduler = new ScaledScheduler(s.speed(), Instant.now());
-        sim = new SimDataCenter(s.config(), scheduler, s.timings());
+        // Served through networked agents, whose identities the control plane takes to lapse with power.
+        sim = new SimDataCenter(s.config(), scheduler, s.timings()).identitiesLapseWhenOff();
         AgentSecrets secrets = AgentSecrets.fromEnvironment();
         Map<String, String> secretByServer = new HashMap<>();
         for (ServerSpec server : s.config().servers()) {

@@ -91,6 +91,24 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         look("adopted");
     }
 
+    /**
+     * Whether identities live in the servers' OS, as with real agents (alias addresses), instead of at the bay: then
+     * power-off takes a server's identity with it and it boots with none. The control plane treats networked agents
+     * so (it withdraws nothing from a fenced server), so a simulator serving them over the network must too, or a
+     * repaired server would boot back into an identity that has moved on.
+     */
+    private volatile boolean identitiesLapseWhenOff;
+
+    public SimDataCenter identitiesLapseWhenOff() {
+        identitiesLapseWhenOff = true;
+        return this;
+    }
+
+    @Override
+    public boolean lapsesWhenOff(String server) {
+        return identitiesLapseWhenOff;
+    }
+
     public SimDataCenter addListener(AgentListener l) {
         listeners.add(l);
         return this;
@@ -207,6 +225,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         s.poweringOn = false;
         s.booted = false;
         s.active = null;
+        if (identitiesLapseWhenOff) s.assigned = null;
         s.workloadRunning = false;
         s.preloaded.clear();
     }

@@ -55,4 +55,26 @@ class SimPowerTest {
         assertThat(sim.read("dl-1", ctx).power()).as("a fenced server stays off").isEqualTo(PowerReading.Power.OFF);
         assertThat(sim.holders("web-1")).isEmpty();
     }
+
+    /**
+     * Found by the fault campaign (seed 2): sim-dc kept a failed-over server's identity at its bay while the control
+     * plane, talking to networked agents, took it to lapse with power and withdrew nothing. Repaired, the server
+     * booted back into its profile while the profile ran on the spare (split brain). Served over the network, the
+     * simulator's identities now live in the OS: power-off takes them.
+     */
+    @Test
+    void repairedServerBootedIntoAnIdentityThatHadMovedOn() throws Exception {
+        DrivenScheduler clock = new DrivenScheduler();
+        SimDataCenter sim = new SimDataCenter(DemoDataCenter.build(2), clock, SimTimings.FAST).identitiesLapseWhenOff();
+        sim.start();
+        CallContext ctx = CallContext.probe(1);
+        assertThat(sim.holders("web-1")).containsExactly("dl-1");
+        sim.inject("dl-1", Fault.POWER_LOSS);
+        assertThat(sim.holders("web-1")).isEmpty();
+        sim.repair("dl-1");
+        clock.advance(Duration.ofMinutes(2));     // well past power-on and boot
+        assertThat(sim.read("dl-1", ctx).power()).isEqualTo(PowerReading.Power.ON);
+        assertThat(sim.holders("web-1")).as("booted without the identity it had").isEmpty();
+        assertThat(sim.lapsesWhenOff("dl-1")).isTrue();
+    }
 }
