@@ -42,7 +42,8 @@ class LocalDataCopyTest {
     Path base;
 
     private final MutableClock clock = new MutableClock(1_795_000_000_000L);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // Scaled by the machine's load: under a CPU hog on both cores a loopback connect once took over 5 s.
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(io.understudy.testkit.Patience.scaled(Duration.ofSeconds(5))).build();
     private final ProfileSpec p = profile();
     private Node source;
     private Node target;
@@ -237,7 +238,9 @@ class LocalDataCopyTest {
     @Test
     void copy_fromASourceThatStallsMidBody_isCutOffAtTheFetchTimeout() throws Exception {
         BackupInfo b = backupAtSource("1");
-        LocalData impatient = new LocalData(new LocalData.Settings(target.backups, target.root, 2, Duration.ofMillis(700)),
+        // Long enough on a busy machine for the connect and the headers, far shorter than the peer's 30 s stall.
+        Duration fetch = io.understudy.testkit.Patience.scaled(Duration.ofMillis(700));
+        LocalData impatient = new LocalData(new LocalData.Settings(target.backups, target.root, 2, fetch),
                 target.host, x -> { }, clock, http);
         try (ServerSocket stalling = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Thread peer = new Thread(() -> {
@@ -246,7 +249,7 @@ class LocalDataCopyTest {
                     // Headers and a first piece of the body, then nothing.
                     s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + b.size() + "\r\n\r\nPK").getBytes());
                     s.getOutputStream().flush();
-                    Thread.sleep(10_000);
+                    Thread.sleep(30_000);
                 } catch (Exception e) {
                     // The test is over, or the keeper hung up.
                 }
@@ -256,7 +259,7 @@ class LocalDataCopyTest {
             Transfer t = transfer(b, false);
             Transfer stalled = new Transfer(t.source(), "http://127.0.0.1:" + stalling.getLocalPort(), b, t.expires(), t.ticket(), false);
 
-            assertFails(() -> impatient.receive("s2", p, stalled), Kind.TIMEOUT, "did not finish within 700 ms");
+            assertFails(() -> impatient.receive("s2", p, stalled), Kind.TIMEOUT, "did not finish within " + fetch.toMillis() + " ms");
 
             assertThat(target.backupFiles()).isEmpty();
             peer.interrupt();
