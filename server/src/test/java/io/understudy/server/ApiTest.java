@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.understudy.sim.DemoDataCenter;
 import io.understudy.sim.SimTimings;
 import io.understudy.state.Json;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,10 +31,7 @@ class ApiTest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        int raft;
-        try (ServerSocket s = new ServerSocket(0)) {
-            raft = s.getLocalPort();
-        }
+        int raft = io.understudy.testkit.Ports.free();
         node = new Node(new Node.Settings(dir, "127.0.0.1", 0, raft, DemoDataCenter.build(), 1, SimTimings.FAST));
     }
 

@@ -10,7 +10,6 @@ import io.understudy.model.config.HookSpec;
 import io.understudy.sim.DemoDataCenter;
 import io.understudy.sim.SimTimings;
 import io.understudy.state.Json;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,10 +30,7 @@ class HooksApiTest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        int raft;
-        try (ServerSocket s = new ServerSocket(0)) {
-            raft = s.getLocalPort();
-        }
+        int raft = io.understudy.testkit.Ports.free();
         HookSpec told = new HookSpec("told", List.of(HookEvent.POST_FAILOVER),
                 List.of("/bin/sh", "-c", "cat > /dev/null; echo told $UNDERSTUDY_PROFILE moved to $UNDERSTUDY_TARGET"), null, null, null, null, null);
         HookSpec freeze = new HookSpec("freeze", List.of(HookEvent.PRE_FAILOVER), List.of("/bin/sh", "-c", "echo change freeze; exit 3"),

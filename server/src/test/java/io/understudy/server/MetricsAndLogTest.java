@@ -7,7 +7,6 @@ import io.understudy.sim.DemoDataCenter;
 import io.understudy.sim.Fault;
 import io.understudy.sim.SimTimings;
 import io.understudy.state.Job;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,10 +26,7 @@ class MetricsAndLogTest {
     /** Found in the first hour: understudy_jobs_total counted failed jobs only; the success path never reported. */
     @Test
     void jobsTotalCountedOnlyFailedJobs(@TempDir Path dir) throws Exception {
-        int raft;
-        try (ServerSocket s = new ServerSocket(0)) {
-            raft = s.getLocalPort();
-        }
+        int raft = io.understudy.testkit.Ports.free();
         Node node = new Node(new Node.Settings(dir, "127.0.0.1", 0, raft, DemoDataCenter.build(), 10, SimTimings.FAST));
         try {
             // Detection needs one failure timeout of its own after a leader starts; then a crash is failed over.

@@ -10,7 +10,6 @@ import io.understudy.state.ProfileRecord;
 import io.understudy.state.ratis.ApplyGate;
 import io.understudy.state.ratis.RatisSettings;
 import io.understudy.model.ServerState;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,9 +43,7 @@ class NodeRestartTest {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return io.understudy.testkit.Ports.free();
     }
 
     /**

@@ -13,7 +13,6 @@ import io.understudy.model.config.ServerSpec;
 import io.understudy.sim.DemoDataCenter;
 import io.understudy.sim.SimTimings;
 import io.understudy.state.Json;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,10 +42,7 @@ class NodeSimulatorTest {
     }
 
     static Node.Settings settings(Path dir, DataCenterConfig config) throws Exception {
-        int raft;
-        try (ServerSocket s = new ServerSocket(0)) {
-            raft = s.getLocalPort();
-        }
+        int raft = io.understudy.testkit.Ports.free();
         return new Node.Settings(dir, "127.0.0.1", 0, raft, config, 1, SimTimings.FAST);
     }
 

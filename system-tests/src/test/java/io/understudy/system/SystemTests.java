@@ -3,7 +3,6 @@ package io.understudy.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.understudy.state.Json;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.understudy.testkit.Patience;
@@ -86,18 +85,12 @@ public final class SystemTests {
     public static List<Integer> freePortTriples(int n) throws IOException {
         List<Integer> out = new ArrayList<>();
         for (int attempt = 0; attempt < 200 && out.size() < n; attempt++) {
-            int p;
-            try (ServerSocket s = new ServerSocket(0)) {
-                p = s.getLocalPort();
-            }
-            if (p + 2 > 65535 || out.contains(p) || out.contains(p + 1) || out.contains(p + 2)) continue;
-            try (ServerSocket a = new ServerSocket(p + 1); ServerSocket b = new ServerSocket(p + 2)) {
-                out.add(p);
-                out.add(p + 1);
-                out.add(p + 2);
-            } catch (IOException busy) {
-                // try another
-            }
+            // Below the ephemeral range: a node killed and started again must find its ports still free.
+            int p = io.understudy.testkit.Ports.freeRun(3);
+            if (out.contains(p) || out.contains(p + 1) || out.contains(p + 2)) continue;
+            out.add(p);
+            out.add(p + 1);
+            out.add(p + 2);
         }
         if (out.size() < n) throw new IOException("no " + n + " free ports");
         return out.subList(0, n);

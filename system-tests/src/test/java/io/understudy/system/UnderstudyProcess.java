@@ -5,7 +5,6 @@ import io.understudy.state.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,18 +132,6 @@ final class UnderstudyProcess {
 
     /** A free HTTP port whose successor (the Raft port) is free too. */
     private static int freePortPair() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            int p;
-            try (ServerSocket s = new ServerSocket(0)) {
-                p = s.getLocalPort();
-            }
-            if (p >= 65535) continue;
-            try (ServerSocket s2 = new ServerSocket(p + 1)) {
-                return p;
-            } catch (IOException busy) {
-                // try another pair
-            }
-        }
-        throw new IOException("no free port pair");
+        return io.understudy.testkit.Ports.freeRun(2);
     }
 }

@@ -18,8 +18,6 @@ import io.understudy.testkit.DrivenScheduler;
 import io.understudy.testkit.Patience;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -167,11 +165,7 @@ final class ControlPlaneCluster implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.understudy.testkit.Ports.free();
     }
 
     /** A store that remembers every command it got committed. */

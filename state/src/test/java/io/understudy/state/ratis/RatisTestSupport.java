@@ -2,10 +2,6 @@ package io.understudy.state.ratis;
 
 import io.understudy.state.ClusterState;
 import io.understudy.state.StateStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +16,7 @@ final class RatisTestSupport {
 
     /** A port nobody listens on right now: Ratis exits the JVM (or, in tests, fails) on a port in use. */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.understudy.testkit.Ports.free();
     }
 
     static RatisSettings singleNode(Path dir) {
