@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leader's duties — detection, reported resources, automatic event handling, jobs, fallback, capacity — started when this node
- * becomes leader and stopped when it is not. Followers only record heartbeats.
+ * The leader's duties — detection, reported resources, automatic event handling, jobs, fallback, capacity, the
+ * split-brain rule, profiles held where recorded — started when this node becomes leader and stopped when it is not.
+ * Followers only record heartbeats.
  */
 public final class Engine implements StateStore.LeadershipListener {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -35,6 +36,7 @@ public final class Engine implements StateStore.LeadershipListener {
     private final Operations operations;
     private final DataSync data;
     private final SplitBrainWatcher splitBrain;
+    private final ProfileWatcher profiles;
     private final ResourceWatcher resources;
     private final HookDispatcher hooks;
     private final HookCalls hookCalls;
@@ -74,6 +76,7 @@ public final class Engine implements StateStore.LeadershipListener {
         this.operations = new Operations(store, scheduler);
         this.data = new DataSync(store, drivers, scheduler, stepExecutor, decisions);
         this.splitBrain = new SplitBrainWatcher(store, drivers, detector, scheduler, stepExecutor, decisions);
+        this.profiles = new ProfileWatcher(store, drivers, detector, scheduler, stepExecutor, decisions);
         this.resources = new ResourceWatcher(store, detector::reported, scheduler, decisions);
         store.addLeadershipListener(this);
     }
@@ -115,6 +118,7 @@ public final class Engine implements StateStore.LeadershipListener {
         guarded("spares", spares::tick);
         guarded("data sync", data::tick);
         guarded("split brain", splitBrain::tick);
+        guarded("profiles", profiles::tick);
         guarded("hooks", hooks::tick);
     }
 

@@ -117,8 +117,8 @@ final class SplitBrainWatcher {
         }
     }
 
-    /** A report from before the profile last moved describes the old layout, not a split brain. */
-    private static Instant lastMove(ClusterState s, String profile) {
+    /** A report from before the profile last moved describes the old layout, not a split brain (nor a lost identity). */
+    static Instant lastMove(ClusterState s, String profile) {
         return s.jobs().stream().filter(j -> j.profile().equals(profile) && j.ended() != null)
                 .map(io.understudy.state.Job::ended).max(Instant::compareTo).orElse(Instant.EPOCH);
     }

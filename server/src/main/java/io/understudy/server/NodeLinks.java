@@ -24,9 +24,11 @@ final class NodeLinks {
         for (URI node : nodes) senders.put(node.toString(), new HeartbeatSender(List.of(node), boot));
     }
 
-    void heartbeat(String server, String secret, Inventory inventory) {
+    /** @param addresses what the server's identity interface holds, as a real agent reports it */
+    void heartbeat(String server, String secret, Inventory inventory, List<String> addresses) {
+        long now = System.currentTimeMillis();
         senders.forEach((node, sender) -> {
-            if (!cut.contains(node)) sender.heartbeat(server, secret, inventory);
+            if (!cut.contains(node)) sender.heartbeat(server, secret, inventory, addresses, now);
         });
     }
 

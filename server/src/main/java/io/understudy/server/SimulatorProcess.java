@@ -59,7 +59,7 @@ public final class SimulatorProcess implements AutoCloseable {
             @Override
             public void heartbeat(String server, Instant at) {
                 String secret = secretByServer.get(server);
-                if (secret != null) links.heartbeat(server, secret, inventoryOf(server));
+                if (secret != null) links.heartbeat(server, secret, inventoryOf(server), sim.heldAddresses(server));
             }
 
             @Override

@@ -36,6 +36,8 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
     private final List<Scheduler.Cancellable> loops = new ArrayList<>();
     private final HardwareLog log = new HardwareLog();
     private final TruthRecorder truth = new TruthRecorder(log);
+    /** Each profile's alias addresses without their prefix length, as an agent reports them. */
+    private final Map<String, List<String>> aliases = new TreeMap<>();
 
     /** Builds the data center as configured, each profile live on its home server, cold spares off, hot spares booted. */
     public SimDataCenter(DataCenterConfig config, Scheduler scheduler, SimTimings timings) {
@@ -58,6 +60,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
             }
         }
         for (ProfileSpec p : config.profiles()) {
+            aliases.put(p.id(), p.identity().addresses().stream().map(a -> a.replaceAll("/.*", "")).toList());
             SimServer home = servers.get(p.home());
             if (home == null) continue;
             home.assigned = p.id();
@@ -129,15 +132,28 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
     private void beat(SimServer s) {
         boolean up;
         io.understudy.model.Resources has;
+        List<String> held;
         synchronized (this) {
             up = s.agentUp();
             has = reported(s);
+            held = held(s);
         }
         if (!up) return;
         listeners.forEach(l -> {
             l.heartbeat(s.spec.id(), scheduler.now());
             l.inventory(s.spec.id(), has, scheduler.now());
+            l.addresses(s.spec.id(), held, scheduler.now());
         });
+    }
+
+    /** The alias addresses the server's identity interface holds now, as a real agent reports with each heartbeat. */
+    public synchronized List<String> heldAddresses(String server) {
+        return held(server(server));
+    }
+
+    private List<String> held(SimServer s) {
+        if (!s.powered || s.active == null) return List.of();
+        return aliases.getOrDefault(s.active, List.of());
     }
 
     /** What each agent reports of its server when a test made it report otherwise; the others report their configuration. */

@@ -110,13 +110,33 @@ public final class RatisStateStore implements StateStore {
         t.start();
     }
 
-    /** Ratis answers a port in use by exiting the JVM; say which port instead, while we still can. */
+    /** How long a start waits for its Raft port to be released (a node that just stopped may still hold it). */
+    static final java.time.Duration PORT_WAIT = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Ratis answers a port in use by exiting the JVM; say which port instead, while we still can. A port held only
+     * briefly (the previous run of this node closing its server, which Netty finishes on its own threads) is asked
+     * again for up to {@link #PORT_WAIT}, as a supervisor restarting the node would wish.
+     */
     private static void checkPortFree(int port) throws IOException {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(port));
-        } catch (BindException e) {
-            throw new IOException("Raft port " + port + " is already in use (another understudy node, or a stale one?)", e);
+        long deadline = System.nanoTime() + PORT_WAIT.toNanos();
+        while (true) {
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new InetSocketAddress(port));
+                return;
+            } catch (BindException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new IOException("Raft port " + port + " is already in use (another understudy node, or a stale one?);"
+                            + " waited " + PORT_WAIT.toSeconds() + " s for it", e);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException i) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for Raft port " + port, i);
+                }
+            }
         }
     }
 

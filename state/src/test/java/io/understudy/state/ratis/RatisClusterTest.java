@@ -199,7 +199,21 @@ class RatisClusterTest {
     }
 
     private RatisStateStore start(RatisSettings settings, Consumer<RaftProperties> tuning) throws Exception {
-        RatisStateStore store = RatisStateStore.start(settings, tuning);
+        RatisStateStore store;
+        try {
+            store = RatisStateStore.start(settings, tuning);
+        } catch (IOException e) {
+            // Who holds it, for the record: CI met this twice on a port the test had just found free.
+            String mine;
+            try {
+                Process ss = new ProcessBuilder("ss", "-tanpe").redirectErrorStream(true).start();
+                String out = new String(ss.getInputStream().readAllBytes());
+                mine = String.join("\n", out.lines().filter(l -> l.contains(":" + settings.port())).toList());
+            } catch (IOException noSs) {
+                mine = "(ss: " + noSs.getMessage() + ")";
+            }
+            throw new IOException(e.getMessage() + "; sockets on it (ss -tanpe):\n" + mine, e);
+        }
         running.add(store);
         RecordingListener l = new RecordingListener();
         listeners.put(store, l);

@@ -73,4 +73,30 @@ class RatisStateStoreTest {
                     .hasMessageContaining("Raft port " + busy.getLocalPort() + " is already in use");
         }
     }
+
+    /**
+     * CI failed with "Raft port … is already in use" when a test started a node on a port that had just been free:
+     * a port held for a moment (a node's previous run still closing) failed the start at once. Now the start asks again.
+     */
+    @Test
+    void startFailedOnAPortHeldOnlyForAMoment() throws Exception {
+        ServerSocket held = new ServerSocket();
+        held.bind(new InetSocketAddress(io.understudy.testkit.Ports.free()));
+        int port = held.getLocalPort();
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                held.close();
+            } catch (Exception ignored) {
+                // closed by the finally below
+            }
+        });
+        release.start();
+        try (RatisStateStore store = RatisStateStore.start(RatisSettings.singleNode("n1", dir, port))) {
+            assertThat(store.submit(Fixtures.alarm(1)).ok()).isTrue();
+        } finally {
+            release.join();
+            held.close();
+        }
+    }
 }
