@@ -131,10 +131,11 @@ final class NetnsDataCenter implements AutoCloseable {
 
     /**
      * The service starts at home (as an operator's service does; understudy takes over when home fails). A preloaded
-     * standby runs the workload already, on every address, without the alias.
+     * standby runs the workload already, on every address, without the alias. understudy may have brought it up at
+     * home already (the state has the profile there and a's agent reported it missing): both steps are idempotent.
      */
     void serviceAtHome() throws Exception {
-        lab.exec("a", "ip", "addr", "add", ALIAS + "/24", "dev", "eth0");
+        lab.exec("a", "ip", "addr", "replace", ALIAS + "/24", "dev", "eth0");
         lab.exec("a", "sh", "-c", env("a") + workloadStart());
         awaitTrue(() -> who().equals("a"), Duration.ofSeconds(30), "the service answers from a");
         // A preloaded standby's workload is started by the control plane (it checks its spares every 5 s).
