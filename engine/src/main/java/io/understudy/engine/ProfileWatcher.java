@@ -78,11 +78,12 @@ final class ProfileWatcher {
         if (held.isEmpty()) return;
         List<String> holding = new ArrayList<>();
         List<String> clear = new ArrayList<>();
+        Set<String> capped = new java.util.HashSet<>();
         List<Missing> missing = store.read(s -> {
             List<Missing> out = missing(s, held, now, holding);
-            for (String p : holding) {
-                if (s.openAlarm(AlarmType.PROFILE_DOWN, p).filter(a -> a.text().contains(RUNS_WITHOUT)).isPresent()) clear.add(p);
-            }
+            for (String p : holding) if (capped(s, p)) clear.add(p);
+            // The cap is kept in the state (our alarm), so a new leader does not start counting again.
+            for (Missing m : out) if (capped(s, m.profile().id())) capped.add(m.profile().id());
             return out;
         });
         for (String profile : holding) {
@@ -95,6 +96,7 @@ final class ProfileWatcher {
         for (Missing m : missing) {
             String id = m.profile().id();
             stillMissing.add(id);
+            if (capped.contains(id)) continue;
             Instant since = missingSince.computeIfAbsent(id, k -> m.reportedAt());
             if (now.isBefore(since.plus(m.policy().heartbeatInterval().multipliedBy(MISSED_BEATS)))) continue;
             Attempts a = attempts.get(id);
@@ -122,13 +124,12 @@ final class ProfileWatcher {
     }
 
     /** Whether the profile's open {@code profile-down} alarm is this watcher's (a leader before this one may have raised it). */
-    private boolean ours(String profile) {
-        return store.read(s -> s.openAlarm(AlarmType.PROFILE_DOWN, profile)).filter(a -> a.text().contains(RUNS_WITHOUT)).isPresent();
+    private static boolean capped(ClusterState s, String profile) {
+        return s.openAlarm(AlarmType.PROFILE_DOWN, profile).filter(a -> a.text().contains(RUNS_WITHOUT)).isPresent();
     }
 
     private void atCap(Missing m, int n, Instant now) {
         String id = m.profile().id();
-        if (ours(id)) return;
         String text = id + " is recorded on " + m.server() + ", " + RUNS_WITHOUT + " (" + String.join(" ", m.aliases())
                 + " missing) after " + n + " attempts to bring it up there: no more automatic attempts; a failover or fallback"
                 + " by an operator moves it";
