@@ -162,6 +162,7 @@ final class ProfileWatcher {
      */
     static List<Missing> missing(ClusterState s, Map<String, Detector.Held> held, Instant now, List<String> holding) {
         List<Missing> out = new ArrayList<>();
+        Map<String, Instant> moved = SplitBrainWatcher.lastMoves(s);
         for (ProfileSpec p : s.config().profiles()) {
             ProfileRecord r = s.profile(p.id());
             if (r == null || r.server() == null || r.activeJob() != null || p.identity().addresses().isEmpty()) continue;
@@ -169,8 +170,8 @@ final class ProfileWatcher {
             Detector.Held h = held.get(r.server());
             var server = s.server(r.server());
             if (g == null || h == null || server == null || server.state() != ServerState.RUNNING) continue;
-            if (now.isAfter(h.at().plus(FRESH)) || !h.at().isAfter(server.since()) || !h.at().isAfter(SplitBrainWatcher.lastMove(s, p.id()))) continue;
-            List<String> aliases = p.identity().addresses().stream().map(a -> a.replaceAll("/.*", "")).toList();
+            if (now.isAfter(h.at().plus(FRESH)) || !h.at().isAfter(server.since()) || !h.at().isAfter(moved.getOrDefault(p.id(), Instant.EPOCH))) continue;
+            List<String> aliases = p.identity().addresses().stream().map(SplitBrainWatcher::bare).toList();
             if (aliases.stream().anyMatch(h.addresses()::contains)) {
                 holding.add(p.id());
             } else {

@@ -23,9 +23,21 @@ final class SimulatedOnly implements AgentListener {
         this.simulateMissingAgents = simulateMissingAgents;
     }
 
+    /** What the simulator plays, per server, for the configuration last seen (rebuilt when it changes). */
+    private volatile java.util.Map.Entry<DataCenterConfig, java.util.Map<String, DriverFactory.Simulated>> plays;
+
     private DriverFactory.Simulated simulated(String server) {
-        return config.get().server(server).map(s -> DriverFactory.simulated(s, simulateMissingAgents))
-                .orElse(new DriverFactory.Simulated(false, false));
+        // Looked up per heartbeat: a scan of the configuration's server list for each one cost the 1,000-server demo
+        // most of a core (every simulated agent beats every heartbeat interval).
+        DataCenterConfig now = config.get();
+        var p = plays;
+        if (p == null || p.getKey() != now) {
+            java.util.Map<String, DriverFactory.Simulated> m = new java.util.HashMap<>();
+            for (var s : now.servers()) m.put(s.id(), DriverFactory.simulated(s, simulateMissingAgents));
+            p = java.util.Map.entry(now, m);
+            plays = p;
+        }
+        return p.getValue().getOrDefault(server, new DriverFactory.Simulated(false, false));
     }
 
     @Override
