@@ -73,6 +73,25 @@ export async function fallback(profile) {
   return null;
 }
 
+export async function move(profile) {
+  const p = app.index.profiles.get(profile);
+  const g = groupOf(p.group);
+  const preloaded = g && g.policy.protection === 'preloaded';
+  const ok = await confirm('Move ' + profile + ' off ' + p.server + ' to a spare?', [
+    'A planned move: ' + p.server + ' is healthy and is not powered off. understudy reserves the smallest qualified spare of group '
+      + p.group + ' first (or refuses, saying why none fits).',
+    preloaded ? 'Group ' + p.group + ' is preloaded: the standby runs ' + profile + ' already; ' + p.server
+      + ' drops the identity and the standby takes it (a switchover), and ' + p.server + ' becomes the standby.'
+      : 'The workload stops on ' + p.server + ', its last data is copied, ' + p.server + ' releases the identity ('
+      + p.identity.addresses.join(', ') + '), then the spare takes it and starts the workload. ' + profile + ' is down while it moves.',
+    'If ' + p.server + ' does not confirm it released the identity, it is fenced through its BMC before the spare takes over. '
+      + 'If the move fails before that, ' + profile + ' is started on ' + p.server + ' again.',
+    profile + ' then stays on the spare (no automatic fallback) until it is moved or fallen back again.',
+  ], 'Move ' + profile);
+  if (ok) return run('Move of ' + profile, () => api.move(profile));
+  return null;
+}
+
 export async function lock(profile) {
   const p = app.index.profiles.get(profile);
   const ok = await confirm('Lock ' + profile + ' to ' + p.server + '?', [

@@ -51,6 +51,7 @@ export const logout = () => call('POST', '/logout');
 export const whoami = () => call('GET', '/whoami');
 export const failover = (server) => call('POST', '/failover', { server });
 export const fallback = (profile) => call('POST', '/profiles/' + encodeURIComponent(profile) + '/fallback');
+export const move = (profile, to) => call('POST', '/profiles/' + encodeURIComponent(profile) + '/move', to ? { to } : { toSpare: true });
 export const lock = (profile, server) => call('POST', '/profiles/' + encodeURIComponent(profile) + '/lock', { server });
 export const unlock = (profile) => call('POST', '/profiles/' + encodeURIComponent(profile) + '/unlock');
 export const maintenance = (group, on) => call('POST', '/groups/' + encodeURIComponent(group) + '/maintenance', { on });

@@ -88,6 +88,10 @@ function profile(p, admin) {
       buttons.push(h('button.act', { type: 'button', dataset: { action: 'fallback', profile: p.id },
         onclick: () => actions.fallback(p.id) }, 'Fall back…'));
     }
+    if (p.server && !p.activeJob && !p.lockedTo && stateOf(p.server) === 'running') {
+      buttons.push(h('button.act', { type: 'button', dataset: { action: 'move', profile: p.id },
+        onclick: () => actions.move(p.id) }, 'Move…'));
+    }
     if (p.lockedTo) {
       buttons.push(h('button.act', { type: 'button', dataset: { action: 'unlock', profile: p.id },
         onclick: () => actions.unlock(p.id) }, 'Unlock…'));

@@ -38,7 +38,8 @@ public final class FallbackWatcher {
         List<ProfileRecord> profiles = store.read(s -> List.copyOf(s.profiles()));
         for (ProfileRecord p : profiles) {
             ProfileSpec spec = store.read(s -> s.index().profile(p.id()).orElse(null));
-            if (spec == null || p.activeJob() != null) continue;
+            // An operator's planned move put it where it is: it stays until an operator moves it again.
+            if (spec == null || p.activeJob() != null || p.planned()) continue;
             boolean away = !Objects.equals(p.server(), spec.home());
             if (!away) {
                 if (store.read(s -> s.openAlarm(AlarmType.FLAPPING, p.id()).isPresent())) {

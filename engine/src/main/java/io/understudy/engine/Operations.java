@@ -51,6 +51,22 @@ public final class Operations {
         return store.submit(new CreateJob(JobType.FALLBACK, profile, p.server(), by, "requested by " + by, scheduler.now()));
     }
 
+    /**
+     * Starts a planned move of a running profile to the server named by any key, or (null) to the best qualified spare
+     * of its group; the target is reserved when the job is created, or the move is refused saying why.
+     */
+    public Result move(String profile, String to, String by) {
+        ProfileRecord p = store.read(s -> s.profile(profile));
+        if (p == null) return Result.refused("unknown profile '" + profile + "'");
+        String target = null;
+        if (to != null) {
+            Optional<String> server = store.read(s -> s.resolveServer(to));
+            if (server.isEmpty()) return Result.refused("no server matches '" + to + "' (by id, enclosure/bay, hostname or address)");
+            target = server.get();
+        }
+        return store.submit(new CreateJob(JobType.MOVE, profile, p.server(), by, "planned move requested by " + by, scheduler.now(), target));
+    }
+
     public Result lock(String profile, String server, String by) {
         String id = store.read(s -> s.resolveServer(server)).orElse(server);
         return store.submit(new LockProfile(profile, id, by, scheduler.now()));

@@ -40,6 +40,21 @@ class InvariantProperties {
         return action.list().ofMinSize(1).ofMaxSize(12);
     }
 
+    /** The same, with operators' planned moves among the faults (to a spare, and back home). */
+    @Provide
+    Arbitrary<List<Action>> schedulesWithMoves() {
+        List<String> kinds = new java.util.ArrayList<>(KINDS);
+        kinds.addAll(List.of("operator-move", "operator-move", "operator-move-home"));
+        Arbitrary<Action> action = Combinators.combine(Arbitraries.integers().between(0, 240),
+                Arbitraries.of(SERVERS), Arbitraries.of(kinds)).as(Action::new);
+        return action.list().ofMinSize(1).ofMaxSize(12);
+    }
+
+    @Property(tries = 25)
+    void randomFaultsAndPlannedMoves_neverBreakInvariants1to4(@ForAll("schedulesWithMoves") List<Action> schedule) {
+        run(schedule, false);
+    }
+
     @Property(tries = 40)
     void randomFaults_neverBreakInvariants1to4(@ForAll("schedules") List<Action> schedule, @ForAll boolean fenceFirst) {
         run(schedule, fenceFirst);
@@ -77,6 +92,9 @@ class InvariantProperties {
             case "repair" -> f.sim.repair(a.server());
             case "operator-failover" -> f.engine.operations().failover(a.server(), "property");
             case "operator-fallback" -> f.read(s -> s.profileOn(a.server())).ifPresent(p -> f.engine.operations().fallback(p.id(), "property"));
+            case "operator-move" -> f.read(s -> s.profileOn(a.server())).ifPresent(p -> f.engine.operations().move(p.id(), null, "property"));
+            case "operator-move-home" -> f.read(s -> s.profileOn(a.server())).ifPresent(p ->
+                    f.engine.operations().move(p.id(), f.config.profiles().stream().filter(x -> x.id().equals(p.id())).findFirst().orElseThrow().home(), "property"));
             default -> f.fail(a.server(), Fault.parse(a.kind()));
         }
     }
@@ -105,9 +123,17 @@ class InvariantProperties {
         }
     }
 
-    /** Every failover that moved a profile had its fence step done before the move step started. */
+    /**
+     * Every failover that moved a profile had its fence step done before the move step started; every planned move,
+     * its source's release (confirmed by the agent, or a fence) done before.
+     */
     private static void assertNoMoveBeforeFence(SimFixture f) {
         for (Job j : f.jobs()) {
+            if (j.type() == io.understudy.state.JobType.MOVE && j.stepDone("move-profile")) {
+                Step release = j.steps().get(j.stepIndex("release-source"));
+                assertThat(release.status()).isEqualTo(Step.Status.DONE);
+                assertThat(release.ended()).isBeforeOrEqualTo(j.steps().get(j.stepIndex("move-profile")).started());
+            }
             if (j.type() != io.understudy.state.JobType.FAILOVER) continue;
             Step move = j.steps().get(j.stepIndex("move-profile"));
             if (move.status() != Step.Status.DONE) continue;

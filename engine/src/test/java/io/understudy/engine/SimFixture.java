@@ -44,9 +44,15 @@ final class SimFixture {
     /** With the identity driver {@code identity} makes of the simulator's (real agents instead of bays, {@link OsAgents}). */
     SimFixture(DataCenterConfig config, SimTimings timings, java.util.function.BiFunction<SimDataCenter, DrivenScheduler, PowerDriver> bmcs,
                Function<SimDataCenter, io.understudy.drivers.IdentityDriver> identity) {
+        this(config, timings, bmcs, identity, sim -> sim);
+    }
+
+    /** With the workload driver {@code workload} makes of the simulator's (one that fails on purpose). */
+    SimFixture(DataCenterConfig config, SimTimings timings, java.util.function.BiFunction<SimDataCenter, DrivenScheduler, PowerDriver> bmcs,
+               Function<SimDataCenter, io.understudy.drivers.IdentityDriver> identity, Function<SimDataCenter, io.understudy.drivers.WorkloadDriver> workload) {
         this.config = config;
         sim = new SimDataCenter(config, clock, timings);
-        engine = new Engine(store, new Drivers(Map.of("sim", bmcs.apply(sim, clock)), identity.apply(sim), sim, sim), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
+        engine = new Engine(store, new Drivers(Map.of("sim", bmcs.apply(sim, clock)), identity.apply(sim), workload.apply(sim), sim), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
         sim.addListener(engine.detector());
         var r = store.submit(new ApplyConfig(config, "test", clock.now()));
         if (!r.ok()) throw new IllegalStateException(r.message());

@@ -9,6 +9,14 @@ import io.understudy.state.Job;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.understudy.engine.detect.Detector;
+import io.understudy.model.ServerState;
+import io.understudy.state.LocalStateStore;
+import io.understudy.state.command.ApplyConfig;
+import io.understudy.state.command.ObserveServer;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The split-brain rule on a driven clock: after a failover, the home server's agent reports the profile's alias again
@@ -43,5 +51,35 @@ class SplitBrainTest {
         f.engine.detector().addresses(spare, List.of(alias), f.clock.now());
         f.run(Duration.ofSeconds(10));
         assertThat(f.engine.decisions().about("web-1").stream().filter(d -> d.text().contains("split brain"))).hasSize(1);
+    }
+
+    /**
+     * Regression (engineRoundGrewWithServersTimesProfiles): with 1,000 servers reporting the addresses they hold, the
+     * scan compared every profile with every member of its group; now one pass over the reports through an index of
+     * aliases. It must still find exactly the alias held where the state does not have it (and nothing else). The
+     * cost itself is a figure in BENCHMARKS.md (the 1,000-server web page bench), not asserted here.
+     */
+    @Test
+    void engineRoundGrewWithServersTimesProfiles_thousandServersReporting_onlyTheStrayAliasIsAConflict() {
+        var dc = io.understudy.sim.DemoDataCenter.build(498);
+        LocalStateStore store = new LocalStateStore();
+        Instant t0 = Instant.parse("2026-12-02T10:00:00Z");
+        assertThat(store.submit(new ApplyConfig(dc, "test", t0)).ok()).isTrue();
+        for (var s : dc.servers()) store.submit(new ObserveServer(s.id(), ServerState.RUNNING, "heartbeat", t0));
+        Instant at = t0.plusSeconds(10);
+        Map<String, Detector.Held> held = new HashMap<>();
+        for (var p : dc.profiles()) {
+            held.put(p.home(), new Detector.Held(p.identity().addresses().stream().map(SplitBrainWatcher::bare).toList(), at));
+        }
+        var stray = dc.profiles().stream().filter(p -> p.id().equals("web-7")).findFirst().orElseThrow();
+        held.put("dl-s1", new Detector.Held(List.of("10.0.0.1", SplitBrainWatcher.bare(stray.identity().addresses().get(0))), at));
+
+        var conflicts = store.read(s -> SplitBrainWatcher.conflicts(s, held, at.plusSeconds(1)));
+
+        assertThat(conflicts).hasSize(1);
+        assertThat(conflicts.get(0).profile().id()).isEqualTo("web-7");
+        assertThat(conflicts.get(0).current()).isEqualTo("dl-7");
+        assertThat(conflicts.get(0).other()).isEqualTo("dl-s1");
+        assertThat(conflicts.get(0).otherIsHome()).isFalse();
     }
 }

@@ -158,6 +158,20 @@ public final class Api {
             accepted(ctx, engine.operations().failover(body.get(keys.get(0)).asText(), by), keys.get(0));
         });
         app.post("/api/v1/profiles/{id}/fallback", ctx -> accepted(ctx, engine.operations().fallback(ctx.pathParam("id"), role(ctx, Tokens.Role.ADMIN)), "profile"));
+        app.post("/api/v1/profiles/{id}/move", ctx -> {
+            String by = role(ctx, Tokens.Role.ADMIN);
+            JsonNode body = body(ctx);
+            if (body.has("toSpare") && !body.get("toSpare").isBoolean()) throw ApiError.bad("toSpare", "expected true or false");
+            boolean toSpare = body.path("toSpare").asBoolean(false);
+            if (body.has("to") && !body.get("to").isTextual()) throw ApiError.bad("to", "expected a server (id, enclosure/bay, hostname or address)");
+            boolean to = body.hasNonNull("to");
+            if (to == toSpare) {
+                throw ApiError.bad("to", "expected exactly one of to (a server: id, enclosure/bay, hostname or address) and toSpare: true");
+            }
+            Result r = engine.operations().move(ctx.pathParam("id"), to ? body.get("to").asText() : null, by);
+            boolean aboutTarget = !r.ok() && !r.message().startsWith("unknown profile") && !r.message().startsWith("profile ");
+            accepted(ctx, r, aboutTarget ? (to ? "to" : "toSpare") : "profile");
+        });
         app.post("/api/v1/profiles/{id}/backup", ctx -> {
             role(ctx, Tokens.Role.OPERATOR);
             ctx.json(dataReport(() -> engine.data().backupNow(ctx.pathParam("id"))));

@@ -104,6 +104,8 @@ final class Views {
             m.put("activeJob", r.activeJob());
             m.put("identity", p.identity());
             m.put("note", r.note());
+            // Put there by an operator's planned move: no automatic fallback until it is moved again.
+            m.put("planned", r.planned());
             out.add(m);
         }
         return out;

@@ -95,6 +95,33 @@ class ApiTest {
     }
 
     @Test
+    void move_badInput_is400NamingTheField_aRefusal_is409NamingTheTarget_andNothingIsStarted() throws Exception {
+        int jobsBefore = call("GET", "/api/v1/jobs", Tokens.Role.VIEWER, null).body().size();
+        Answer neither = call("POST", "/api/v1/profiles/web-1/move", Tokens.Role.ADMIN, "{}");
+        assertThat(neither.status()).isEqualTo(400);
+        assertThat(neither.body().get("field").asText()).isEqualTo("to");
+        Answer both = call("POST", "/api/v1/profiles/web-1/move", Tokens.Role.ADMIN, "{\"to\":\"dl-s1\",\"toSpare\":true}");
+        assertThat(both.status()).isEqualTo(400);
+        Answer notBool = call("POST", "/api/v1/profiles/web-1/move", Tokens.Role.ADMIN, "{\"toSpare\":\"yes\"}");
+        assertThat(notBool.status()).isEqualTo(400);
+        assertThat(notBool.body().get("field").asText()).isEqualTo("toSpare");
+        assertThat(call("POST", "/api/v1/profiles/web-1/move", Tokens.Role.VIEWER, "{\"toSpare\":true}").status()).isEqualTo(403);
+        Answer busy = call("POST", "/api/v1/profiles/web-1/move", Tokens.Role.ADMIN, "{\"to\":\"dl-2\"}");
+        assertThat(busy.status()).isEqualTo(409);
+        assertThat(busy.body().get("field").asText()).isEqualTo("to");
+        assertThat(busy.body().get("error").asText()).isEqualTo("dl-2 cannot take web-1: it runs profile web-2");
+        assertThat(call("POST", "/api/v1/profiles/nope/move", Tokens.Role.ADMIN, "{\"toSpare\":true}").status()).isEqualTo(404);
+        assertThat(call("POST", "/api/v1/profiles/web-1/move", Tokens.Role.ADMIN, "{\"to\":\"nowhere\"}").status()).isEqualTo(404);
+        assertThat(call("GET", "/api/v1/jobs", Tokens.Role.VIEWER, null).body().size()).as("no job started by a refused move").isEqualTo(jobsBefore);
+
+        Answer ok = call("POST", "/api/v1/profiles/web-1/move", Tokens.Role.ADMIN, "{\"toSpare\":true}");
+        assertThat(ok.status()).as(ok.text()).isEqualTo(202);
+        Answer job = call("GET", "/api/v1/jobs/" + ok.body().get("job").asLong(), Tokens.Role.VIEWER, null);
+        assertThat(job.body().get("type").asText()).isEqualTo("move");
+        assertThat(job.body().get("startedBy").asText()).isEqualTo("admin token 'admin'");
+    }
+
+    @Test
     void maintenance_nonBoolean_is400() throws Exception {
         Answer a = call("POST", "/api/v1/groups/hot/maintenance", Tokens.Role.ADMIN, "{\"on\":\"yes\"}");
         assertThat(a.status()).isEqualTo(400);

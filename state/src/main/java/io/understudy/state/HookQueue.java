@@ -25,6 +25,8 @@ final class HookQueue {
         HookEvent e = switch (j.type()) {
             case FAILOVER -> j.status() == Job.Status.SUCCEEDED ? HookEvent.POST_FAILOVER : HookEvent.FAILOVER_FAILED;
             case FALLBACK -> HookEvent.FALLBACK;
+            // Succeeded or failed (and rolled back), UNDERSTUDY_STATUS says which.
+            case MOVE -> HookEvent.POST_MOVE;
         };
         fire(s, e, j.group(), HookVariables.job(e, j, j.ended()), j.ended());
     }

@@ -2,6 +2,7 @@ package io.understudy.state;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.understudy.model.config.GroupPolicy;
+import io.understudy.model.config.HookEvent;
 import java.util.List;
 
 /** The kinds of job and the steps each runs, in order. */
@@ -13,6 +14,12 @@ public enum JobType {
     @JsonProperty("failover") FAILOVER(List.of("check-group", "identify-source", "select-spare", "fence",
             "move-profile", "activate", "verify", "release")),
     @JsonProperty("fallback") FALLBACK(List.of("check-group", "release-spare", "sync-data", "move-profile", "activate",
+            "verify", "release")),
+    /**
+     * A planned move off a healthy, cooperating source: no fence unless the source will not confirm it gave the identity
+     * up. Before release-source, a failure rolls back (the workload is started again on the source).
+     */
+    @JsonProperty("move") MOVE(List.of("check-move", "stop-source", "sync-data", "release-source", "move-profile", "activate",
             "verify", "release"));
 
     /** VCEM's failover order, fence before select-spare: a group's {@code fenceFirst} option. */
@@ -33,12 +40,25 @@ public enum JobType {
     /** The step that runs the pre-failover hooks: right before the fence, so a veto stops the job before anything is done. */
     public static final String PRE_FAILOVER_HOOK = "pre-failover-hook";
 
-    /** The steps with {@link #PRE_FAILOVER_HOOK} before the fence of a failover when such a hook is configured. */
-    public List<String> steps(GroupPolicy policy, boolean preFailoverHook) {
+    /** The step that runs the pre-move hooks: right before the source's workload stops. */
+    public static final String PRE_MOVE_HOOK = "pre-move-hook";
+
+    /** The hooks that may veto a job of this kind (run as its own step), or null. */
+    public HookEvent vetoEvent() {
+        return switch (this) {
+            case FAILOVER -> HookEvent.PRE_FAILOVER;
+            case MOVE -> HookEvent.PRE_MOVE;
+            case FALLBACK -> null;
+        };
+    }
+
+    /** The steps with the veto hook's step (before the fence of a failover, before a move stops anything) when one is configured. */
+    public List<String> steps(GroupPolicy policy, boolean vetoHook) {
         List<String> plain = steps(policy);
-        if (this != FAILOVER || !preFailoverHook) return plain;
+        if (vetoEvent() == null || !vetoHook) return plain;
         List<String> out = new java.util.ArrayList<>(plain);
-        out.add(out.indexOf("fence"), PRE_FAILOVER_HOOK);
+        if (this == FAILOVER) out.add(out.indexOf("fence"), PRE_FAILOVER_HOOK);
+        else out.add(out.indexOf("stop-source"), PRE_MOVE_HOOK);
         return List.copyOf(out);
     }
 

@@ -137,7 +137,7 @@ public final class StateMachine {
         state.servers.keySet().removeIf(id -> next.server(id).isEmpty());
         next.servers().forEach(s -> state.servers.putIfAbsent(s.id(), new ServerRecord(s.id(), ServerState.UNKNOWN, "configured", a.at(), null)));
         state.profiles.keySet().removeIf(id -> next.profile(id).isEmpty());
-        next.profiles().forEach(p -> state.profiles.putIfAbsent(p.id(), new ProfileRecord(p.id(), p.home(), null, List.of(), null, "configured")));
+        next.profiles().forEach(p -> state.profiles.putIfAbsent(p.id(), new ProfileRecord(p.id(), p.home(), null, List.of(), null, "configured", false)));
         state.maintenance.removeIf(g -> next.group(g).isEmpty());
         // A server's configured resources may have changed, or the server gone: its mismatch is judged again.
         for (Alarm open : List.copyOf(state.openAlarms())) {
@@ -217,19 +217,66 @@ public final class StateMachine {
                 if (!Objects.equals(p.server(), c.source())) return Result.refused("profile " + p.id() + " does not run on " + c.source());
                 target = spec.home();
             }
+            case MOVE -> {
+                if (p.server() == null) return Result.refused("profile " + p.id() + " is down; a planned move takes a running profile");
+                if (!Objects.equals(p.server(), c.source())) return Result.refused("profile " + p.id() + " does not run on " + c.source());
+                ServerRecord src = state.servers.get(p.server());
+                if (src == null || src.state() != ServerState.RUNNING) {
+                    return Result.refused("source " + p.server() + " of " + p.id() + " is " + (src == null ? "unknown" : src.state().wire())
+                            + "; a planned move needs a healthy source (a failover fences one that is not)");
+                }
+                if (c.target() == null) {
+                    GroupSpec g = state.index().group(spec.group()).orElse(null);
+                    List<io.understudy.model.ServerView> spares = state.views().stream().filter(v -> v.spare() && g != null && g.id().equals(v.group())).toList();
+                    var choice = io.understudy.model.policy.SpareSelection.choose(spares, spec, state.config.protectionOf(spec));
+                    if (choice.spare().isEmpty()) return Result.refused("no spare can take " + p.id() + ": " + choice.explain());
+                    target = choice.spare().get().id();
+                } else {
+                    String refusal = moveTarget(spec, p, c.target());
+                    if (refusal != null) return Result.refused(refusal);
+                    target = c.target();
+                }
+            }
         }
         long id = state.nextJob++;
         GroupSpec group = state.index().group(spec.group()).orElse(null);
-        boolean preHook = !state.config.hooksFor(spec.group(), HookEvent.PRE_FAILOVER).isEmpty();
+        HookEvent veto = c.type().vetoEvent();
+        boolean preHook = veto != null && !state.config.hooksFor(spec.group(), veto).isEmpty();
         List<Step> steps = c.type().steps(group == null ? null : group.policy(), preHook).stream().map(n -> new Step(n, Step.Status.PENDING, null, null, null)).toList();
         state.jobs.put(id, new Job(id, c.type(), spec.group(), p.id(), c.source(), target, Job.Status.RUNNING, steps,
                 c.startedBy(), c.reason(), c.at(), null, null, null));
         state.profiles.put(p.id(), p.job(id));
         if (target != null) state.servers.put(target, state.servers.get(target).reserved(id));
         prune();
-        String what = c.type() == JobType.FAILOVER ? "profile " + p.id() + " leaves " + c.source()
-                : "profile " + p.id() + " returns home to " + target;
+        String what = switch (c.type()) {
+            case FAILOVER -> "profile " + p.id() + " leaves " + c.source();
+            case FALLBACK -> "profile " + p.id() + " returns home to " + target;
+            case MOVE -> "profile " + p.id() + " moves from " + c.source() + " to " + target + " (" + target + " reserved)";
+        };
         return new Result(true, what, id);
+    }
+
+    /**
+     * Why {@code target} cannot take {@code profile} in a planned move, or null: a server of the profile's group (a
+     * spare or a regular server) other than the source, present, free (no profile, no reservation) and fit; a spare
+     * also in the power state the profile's protection level expects of it.
+     */
+    private String moveTarget(ProfileSpec profile, ProfileRecord p, String target) {
+        GroupSpec g = state.index().group(profile.group()).orElse(null);
+        if (state.servers.get(target) == null || state.index().server(target).isEmpty()) return "unknown server '" + target + "'";
+        if (g == null || !(g.servers().contains(target) || g.spares().contains(target))) {
+            return target + " is not a server of group " + profile.group() + " (a profile moves within its group)";
+        }
+        if (target.equals(p.server())) return "profile " + p.id() + " already runs on " + target;
+        var view = state.view(target);
+        if (view.spare()) {
+            return SpareQualification.disqualification(view, profile, state.config.protectionOf(profile))
+                    .map(why -> target + " cannot take " + p.id() + ": " + why).orElse(null);
+        }
+        if (view.profile() != null) return target + " cannot take " + p.id() + ": it runs profile " + view.profile();
+        if (view.reservedBy() != null) return target + " cannot take " + p.id() + ": reserved by job " + view.reservedBy();
+        if (view.state() != ServerState.RUNNING) return target + " cannot take " + p.id() + ": it is " + view.state().wire() + ", not running";
+        return SpareQualification.fit(view, profile).map(why -> target + " cannot take " + p.id() + ": " + why).orElse(null);
     }
 
     private Result startStep(StartStep s) {
@@ -350,9 +397,15 @@ public final class StateMachine {
             case FALLBACK -> {
                 if (!j.stepDone("release-spare")) return Result.refused("the spare has not released the identity yet");
             }
+            case MOVE -> {
+                // Invariant 1 without a fence: the source confirmed it gave the identity up, or was powered off.
+                if (!j.stepDone("release-source")) return Result.refused("the source has not released the identity yet");
+            }
         }
         ProfileRecord moved = p.onServer(j.target(), j.type().wire() + " job " + j.id());
         if (j.type() == JobType.FALLBACK) moved = moved.fellBack(m.at(), FALLBACK_HISTORY);
+        ProfileSpec movedSpec = state.index().profile(p.id()).orElse(null);
+        if (j.type() == JobType.MOVE && movedSpec != null && !j.target().equals(movedSpec.home())) moved = moved.plannedMove();
         state.profiles.put(p.id(), moved);
         return Result.ok("profile " + p.id() + " moved from " + j.source() + " to " + j.target());
     }

@@ -43,6 +43,47 @@ class ActionCommandsTest {
     }
 
     @Test
+    void move_toAServer_postsTo_andPrintsTheJob() throws Exception {
+        api.on("POST", "/api/v1/profiles/web-1/move", 202, "{'job':9,'message':'profile web-1 moves from dl-1 to dl-s2 (dl-s2 reserved)'}");
+
+        Result r = TestCli.run(api.args("move", "web-1", "--to", "dl-s2"));
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("move job 9 started: profile web-1 moves from dl-1 to dl-s2 (dl-s2 reserved)" + System.lineSeparator());
+        assertThat(Json.MAPPER.readTree(api.requests().get(0).body())).isEqualTo(Json.MAPPER.readTree("{\"to\":\"dl-s2\"}"));
+    }
+
+    @Test
+    void move_toSpare_postsToSpare() throws Exception {
+        api.on("POST", "/api/v1/profiles/web-1/move", 202, "{'job':9,'message':'ok'}");
+
+        Result r = TestCli.run(api.args("move", "web-1", "--to-spare", "-o", "json"));
+
+        assertThat(r.code()).isZero();
+        assertThat(Json.MAPPER.readTree(r.out()).get("job").asLong()).isEqualTo(9);
+        assertThat(Json.MAPPER.readTree(api.requests().get(0).body())).isEqualTo(Json.MAPPER.readTree("{\"toSpare\":true}"));
+    }
+
+    @Test
+    void move_refused_printsTheReasonAndExitsNonZero() {
+        api.on("POST", "/api/v1/profiles/web-1/move", 409, "{'error':'dl-2 cannot take web-1: it runs profile web-2','field':'to'}");
+
+        Result r = TestCli.run(api.args("move", "web-1", "--to", "dl-2"));
+
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("dl-2 cannot take web-1: it runs profile web-2");
+    }
+
+    @Test
+    void move_withoutATarget_isAUsageErrorWithoutRequest() {
+        Result r = TestCli.run(api.args("move", "web-1"));
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing required argument").contains("--to");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
     void failover_byLocation_postsLocation() throws Exception {
         api.on("POST", "/api/v1/failover", 202, "{'job':8,'message':'ok'}");
 

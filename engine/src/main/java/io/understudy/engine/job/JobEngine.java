@@ -6,6 +6,7 @@ import io.understudy.engine.EngineListener;
 import io.understudy.engine.EngineSettings;
 import io.understudy.engine.hook.HookCalls;
 import io.understudy.engine.hook.HookRunner;
+import io.understudy.model.config.HookEvent;
 import io.understudy.model.config.ProfileSpec;
 import io.understudy.model.time.Scheduler;
 import io.understudy.state.AlarmType;
@@ -41,7 +42,9 @@ public final class JobEngine {
 
     private static final Map<String, JobStep> STEPS = Stream.of(new CheckGroup(), new IdentifySource(), new Fence(),
             new SelectSpare(), new MoveIdentity(), new Activate(), new Verify(), new ReleaseSpare(), new SyncData(), new Release(),
-            new PreFailoverHook())
+            new VetoHook(HookEvent.PRE_FAILOVER, JobType.PRE_FAILOVER_HOOK, "nothing was fenced or moved"),
+            new VetoHook(HookEvent.PRE_MOVE, JobType.PRE_MOVE_HOOK, "nothing was stopped or moved"),
+            new CheckMove(), new StopSource(), new ReleaseSource())
             .collect(Collectors.toMap(JobStep::name, Function.identity()));
 
     static {
@@ -167,6 +170,8 @@ public final class JobEngine {
                     // if the target could not be confirmed clear of it.
                     Rollback.Clearance cleared = Rollback.moved(ctx) ? Rollback.clearTarget(ctx) : null;
                     String message = cleared == null ? o.message() : o.message() + "; " + cleared.message();
+                    // A planned move that failed before the identity moved: the source takes its workload up again.
+                    if (cleared == null && Rollback.sourceTouched(ctx)) message = message + "; " + Rollback.restartSource(ctx);
                     // Alarm first: whoever sees the job failed must already find its alarm, and a leader that
                     // dies in between re-runs the in-flight step rather than leaving a failed job unannounced.
                     if (o.alarm() != null) {

@@ -23,8 +23,27 @@ final class Release implements JobStep {
                     + c.read(s -> s.server(home).state().wire()), c.now()));
             return Outcome.done(profile + " runs on " + c.job().target());
         }
+        if (c.job().type() == JobType.MOVE) return moved(c, profile);
         c.submit(new ClearAlarm(AlarmType.PROFILE_ON_SPARE, profile, c.now()));
         c.submit(new ClearAlarm(AlarmType.SERVER_FAILED, c.job().target(), c.now()));
         return Outcome.done(profile + " is back home on " + c.job().target() + "; " + c.job().source() + " is a spare again");
+    }
+
+    /** After a planned move: on a spare it is said like after a failover (the spare is taken); at home the alarm clears. */
+    private static Outcome moved(StepContext c, String profile) {
+        String target = c.job().target();
+        String home = c.profile().home();
+        boolean onSpare = c.read(s -> s.index().isSpare(target));
+        if (target.equals(home)) {
+            c.submit(new ClearAlarm(AlarmType.PROFILE_ON_SPARE, profile, c.now()));
+        } else if (onSpare) {
+            c.submit(new RaiseAlarm(AlarmType.PROFILE_ON_SPARE, profile, "profile " + profile + " runs on spare " + target
+                    + " since move job " + c.job().id() + " (planned, from " + c.job().source() + "); it stays there until moved again", c.now()));
+        } else {
+            c.submit(new ClearAlarm(AlarmType.PROFILE_ON_SPARE, profile, c.now()));
+        }
+        String source = c.job().source();
+        String sourceNow = c.read(s -> s.server(source).state().wire());
+        return Outcome.done(profile + " runs on " + target + " (moved from " + source + ", which is " + sourceNow + ")");
     }
 }

@@ -19,6 +19,36 @@ final class Rollback {
         return c.job().target() != null && c.job().stepDone("move-profile");
     }
 
+    /**
+     * Whether a planned move stopped (or began to stop) anything on its source and has not moved the profile: a failure
+     * now is rolled back on the source.
+     */
+    static boolean sourceTouched(StepContext c) {
+        var job = c.job();
+        if (job.type() != io.understudy.state.JobType.MOVE || moved(c)) return false;
+        int stop = job.stepIndex("stop-source");
+        return stop >= 0 && job.steps().get(stop).status() != io.understudy.state.Step.Status.PENDING;
+    }
+
+    /**
+     * Rolls a planned move back on its source: the identity applied again and the workload started (both idempotent),
+     * unless the source was fenced; best effort, once, and said either way. Should it fail, the profile watcher
+     * brings the profile up on its source again (it is still recorded there).
+     */
+    static String restartSource(StepContext c) {
+        String source = c.job().source();
+        ProfileSpec p = c.profile();
+        boolean fenced = c.read(s -> s.server(source) != null && s.server(source).state() == io.understudy.model.ServerState.FENCED);
+        if (fenced) return "rolled back: " + source + " was fenced, so " + p.id() + " is down until it is started or failed over";
+        try {
+            c.drivers().identity().assign(source, p, c.call());
+            c.drivers().workload().start(source, p, c.call());
+            return "rolled back: " + p.id() + " runs on " + source + " again (identity applied, workload started)";
+        } catch (DriverException e) {
+            return "rollback on " + source + " failed (" + e.getMessage() + "); it stays recorded there and is brought up again by the profile watcher";
+        }
+    }
+
     /** What clearing the target did: a sentence, and whether the target is confirmed to hold the identity no more. */
     record Clearance(String message, boolean confirmed) {}
 
