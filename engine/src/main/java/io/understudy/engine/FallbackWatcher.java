@@ -49,7 +49,8 @@ public final class FallbackWatcher {
             }
             GroupPolicy policy = store.read(s -> s.index().group(spec.group()).map(g -> g.policy()).orElse(null));
             ServerRecord home = store.read(s -> s.server(spec.home()));
-            if (policy == null || home == null) continue;
+            // A drained home takes nothing back until it is undrained (which moves its profiles home itself).
+            if (policy == null || home == null || home.drained()) continue;
             var d = FallbackPolicy.decideAutomatic(spec.fallback(), policy, true, p.lockedTo() != null, home.state(),
                     home.state() == ServerState.RUNNING ? home.since() : null, p.fallbacks(), scheduler.now());
             switch (d.verdict()) {

@@ -67,6 +67,129 @@ public final class Operations {
         return store.submit(new CreateJob(JobType.MOVE, profile, p.server(), by, "planned move requested by " + by, scheduler.now(), target));
     }
 
+    /** What a drain or undrain did: the servers it covered, the move jobs it started, and each profile it left and why. */
+    public record Drain(boolean ok, String message, List<String> servers, List<Move> moves, Map<String, String> left) {}
+
+    /** A move a drain or undrain started: profile, job, from, to. */
+    public record Move(String profile, long job, String from, String to) {}
+
+    /**
+     * Drains servers (named by any key) and every server of the named enclosures: each profile running there is moved,
+     * best priority first, to its home if that is free and not drained, else to the smallest qualified spare of its
+     * group, and the servers are marked drained so nothing lands on them. Refused, with nothing changed, when some
+     * profile would have nowhere to go — unless {@code force}, which moves what can be moved and lists the rest.
+     */
+    public Drain drain(List<String> servers, List<String> enclosures, boolean force, String by) {
+        Set<String> drained = resolve(servers, enclosures);
+        // The plan, on one consistent read: targets taken by an earlier profile of the plan are not offered again.
+        record Planned(ProfileSpec profile, String from, String to, String why) {}
+        List<Planned> plan = store.read(s -> {
+            List<Planned> out = new java.util.ArrayList<>();
+            Set<String> taken = new java.util.HashSet<>();
+            List<ProfileSpec> here = s.config().profiles().stream()
+                    .filter(p -> s.profile(p.id()) != null && s.profile(p.id()).server() != null && drained.contains(s.profile(p.id()).server()))
+                    .sorted(FailurePlan.PRIORITY_ORDER).toList();
+            for (ProfileSpec p : here) {
+                String from = s.profile(p.id()).server();
+                if (s.profile(p.id()).activeJob() != null) {
+                    out.add(new Planned(p, from, null, "job " + s.profile(p.id()).activeJob() + " is moving it"));
+                    continue;
+                }
+                ServerView home = s.view(p.home());
+                boolean homeFree = !drained.contains(home.id()) && !home.drained() && home.state() == io.understudy.model.ServerState.RUNNING
+                        && home.profile() == null && home.reservedBy() == null && !taken.contains(home.id())
+                        && io.understudy.model.policy.SpareQualification.fit(home, p).isEmpty();
+                if (homeFree) {
+                    taken.add(home.id());
+                    out.add(new Planned(p, from, home.id(), null));
+                    continue;
+                }
+                List<ServerView> spares = s.views().stream().filter(v -> v.spare() && p.group().equals(v.group())
+                        && !drained.contains(v.id()) && !taken.contains(v.id())).toList();
+                var choice = io.understudy.model.policy.SpareSelection.choose(spares, p, s.config().protectionOf(p));
+                if (choice.spare().isPresent()) {
+                    taken.add(choice.spare().get().id());
+                    out.add(new Planned(p, from, choice.spare().get().id(), null));
+                } else {
+                    out.add(new Planned(p, from, null, choice.explain()));
+                }
+            }
+            return out;
+        });
+        Map<String, String> nowhere = new TreeMap<>();
+        for (Planned p : plan) if (p.to() == null) nowhere.put(p.profile().id(), p.why());
+        List<String> list = List.copyOf(drained);
+        if (!nowhere.isEmpty() && !force) {
+            return new Drain(false, "drain refused, nothing changed: " + nowhere.size() + " profile(s) would have nowhere to go ("
+                    + String.join("; ", nowhere.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())
+                    + "); --force moves the others and leaves these where they are", list, List.of(), nowhere);
+        }
+        for (String server : list) store.submit(new io.understudy.state.command.SetDrain(server, true, by, scheduler.now()));
+        List<Move> moves = new java.util.ArrayList<>();
+        Map<String, String> left = new TreeMap<>(nowhere);
+        for (Planned p : plan) {
+            if (p.to() == null) continue;
+            Result r = store.submit(new CreateJob(JobType.MOVE, p.profile().id(), p.from(), by, "drain of " + p.from() + " by " + by,
+                    scheduler.now(), p.to()));
+            if (r.ok()) moves.add(new Move(p.profile().id(), r.job(), p.from(), p.to()));
+            else left.put(p.profile().id(), r.message());
+        }
+        String what = "drained " + String.join(", ", list) + "; " + moves.size() + " move(s) started"
+                + (left.isEmpty() ? "" : "; left where they are: " + String.join(", ", left.keySet()));
+        return new Drain(true, what, list, moves, left);
+    }
+
+    /**
+     * Ends the drain of servers (any key) and of every server of the named enclosures; a profile a planned move took
+     * away from one of them is moved home if its fallback is automatic, and listed (left where it is) if manual.
+     */
+    public Drain undrain(List<String> servers, List<String> enclosures, String by) {
+        Set<String> back = resolve(servers, enclosures);
+        List<String> list = List.copyOf(back);
+        for (String server : list) store.submit(new io.understudy.state.command.SetDrain(server, false, by, scheduler.now()));
+        List<Move> moves = new java.util.ArrayList<>();
+        Map<String, String> left = new TreeMap<>();
+        List<ProfileSpec> away = store.read(s -> s.config().profiles().stream()
+                .filter(p -> back.contains(p.home()) && s.profile(p.id()) != null && s.profile(p.id()).planned())
+                .sorted(FailurePlan.PRIORITY_ORDER).toList());
+        for (ProfileSpec p : away) {
+            String on = store.read(s -> s.profile(p.id()).server());
+            if (p.fallback() != io.understudy.model.config.FallbackMode.AUTOMATIC) {
+                left.put(p.id(), "stays on " + on + " (manual fallback: 'understudy move " + p.id() + " --to " + p.home() + "')");
+                continue;
+            }
+            Result r = store.submit(new CreateJob(JobType.MOVE, p.id(), on, by, "undrain of " + p.home() + " by " + by, scheduler.now(), p.home()));
+            if (r.ok()) moves.add(new Move(p.id(), r.job(), on, p.home()));
+            else left.put(p.id(), r.message());
+        }
+        String what = "back in service: " + String.join(", ", list) + "; " + moves.size() + " move(s) home started"
+                + (left.isEmpty() ? "" : "; left where they are: " + String.join(", ", left.keySet()));
+        return new Drain(true, what, list, moves, left);
+    }
+
+    /**
+     * Servers by any key (a name that is no server's but an enclosure's stands for its servers) plus every server of
+     * the named enclosures; an unknown name is an error naming it.
+     */
+    private Set<String> resolve(List<String> servers, List<String> enclosures) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String key : servers) {
+            Optional<String> server = store.read(s -> s.resolveServer(key));
+            List<String> in = server.isPresent() ? List.of(server.get()) : store.read(s -> s.config().servers().stream()
+                    .filter(x -> Location.parse(x.location()).enclosure().equals(key)).map(x -> x.id()).toList());
+            if (in.isEmpty()) throw new IllegalArgumentException("no server matches '" + key + "' (by id, enclosure/bay, hostname or address), nor any enclosure");
+            out.addAll(in);
+        }
+        for (String enc : enclosures) {
+            List<String> in = store.read(s -> s.config().servers().stream()
+                    .filter(x -> Location.parse(x.location()).enclosure().equals(enc)).map(x -> x.id()).toList());
+            if (in.isEmpty()) throw new IllegalArgumentException("no enclosure '" + enc + "' with servers");
+            out.addAll(in);
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("name at least one server or enclosure");
+        return out;
+    }
+
     public Result lock(String profile, String server, String by) {
         String id = store.read(s -> s.resolveServer(server)).orElse(server);
         return store.submit(new LockProfile(profile, id, by, scheduler.now()));

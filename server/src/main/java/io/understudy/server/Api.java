@@ -193,6 +193,8 @@ public final class Api {
             if (on == null || !on.isBoolean()) throw ApiError.bad("on", "expected true or false");
             done(ctx, engine.operations().maintenance(ctx.pathParam("id"), on.asBoolean(), by), "group");
         });
+        app.post("/api/v1/drain", ctx -> drain(ctx, true));
+        app.post("/api/v1/undrain", ctx -> drain(ctx, false));
         app.post("/api/v1/plan", ctx -> {
             role(ctx, Tokens.Role.VIEWER);
             JsonNode body = body(ctx);
@@ -364,6 +366,25 @@ public final class Api {
         } catch (NumberFormatException e) {
             throw ApiError.bad(field, "expected a job number, got '" + text + "'");
         }
+    }
+
+    /** Drain or undrain: 202 with the moves started, 409 when a drain would strand a profile (nothing changed). */
+    private void drain(Context ctx, boolean on) {
+        String by = role(ctx, Tokens.Role.ADMIN);
+        JsonNode body = body(ctx);
+        List<String> servers = strings(body, "servers");
+        List<String> enclosures = strings(body, "enclosures");
+        if (servers.isEmpty() && enclosures.isEmpty()) throw ApiError.bad("servers", "expected servers or enclosures to " + (on ? "drain" : "undrain"));
+        if (body.has("force") && !body.get("force").isBoolean()) throw ApiError.bad("force", "expected true or false");
+        Operations.Drain d;
+        try {
+            d = on ? engine.operations().drain(servers, enclosures, body.path("force").asBoolean(false), by)
+                    : engine.operations().undrain(servers, enclosures, by);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(404, e.getMessage(), e.getMessage().startsWith("no enclosure") ? "enclosures" : "servers");
+        }
+        if (!d.ok()) throw new ApiError(409, d.message(), "servers");
+        ctx.status(202).json(d);
     }
 
     private static void accepted(Context ctx, Result r, String field) {

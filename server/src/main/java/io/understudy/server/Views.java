@@ -46,6 +46,7 @@ final class Views {
             m.put("since", r.since());
             m.put("profile", v.profile());
             m.put("reservedBy", r.reservedBy());
+            m.put("drained", r.drained());
             m.put("lastHeartbeat", engine.detector().lastSeen(spec.id()));
             m.put("bmc", Map.of("driver", spec.bmc().driver(), "endpoint", String.valueOf(spec.bmc().endpoint())));
             m.put("simulated", simulated(DriverFactory.simulated(spec, simulateMissingAgents)));

@@ -122,6 +122,22 @@ class ApiTest {
     }
 
     @Test
+    void drain_badInput_is4xxNamingTheField_andNothingIsDrained() throws Exception {
+        Answer none = call("POST", "/api/v1/drain", Tokens.Role.ADMIN, "{}");
+        assertThat(none.status()).isEqualTo(400);
+        assertThat(none.body().get("field").asText()).isEqualTo("servers");
+        Answer force = call("POST", "/api/v1/drain", Tokens.Role.ADMIN, "{\"servers\":[\"dl-3\"],\"force\":\"yes\"}");
+        assertThat(force.status()).isEqualTo(400);
+        assertThat(force.body().get("field").asText()).isEqualTo("force");
+        Answer unknown = call("POST", "/api/v1/drain", Tokens.Role.ADMIN, "{\"servers\":[\"dl-3\",\"nope\"]}");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("error").asText()).startsWith("no server matches 'nope'");
+        assertThat(call("POST", "/api/v1/drain", Tokens.Role.OPERATOR, "{\"servers\":[\"dl-3\"]}").status()).isEqualTo(403);
+        Answer servers = call("GET", "/api/v1/servers", Tokens.Role.VIEWER, null);
+        assertThat(servers.text()).doesNotContain("\"drained\":true");
+    }
+
+    @Test
     void maintenance_nonBoolean_is400() throws Exception {
         Answer a = call("POST", "/api/v1/groups/hot/maintenance", Tokens.Role.ADMIN, "{\"on\":\"yes\"}");
         assertThat(a.status()).isEqualTo(400);

@@ -132,7 +132,7 @@ public final class ClusterState {
         ServerRecord r = servers.get(serverId);
         String group = index.groupOf(serverId).map(g -> g.id()).orElse(null);
         return new ServerView(spec, group, r.state(), profileOnServer.get(serverId), index.isSpare(serverId), r.reservedBy(),
-                r.reported());
+                r.reported(), r.drained());
     }
 
     public List<ServerView> views() {

@@ -10,23 +10,29 @@ import java.time.Instant;
  * @param since when it entered {@code state}; for the down states (failed, fenced) when it went down
  * @param reservedBy the job that holds it as a target, or null
  * @param reported the resources its agent last reported (recorded when they change), or null before any report
+ * @param drained whether an operator drained it for maintenance: no profile is moved, failed over or fallen back onto it
  */
-public record ServerRecord(String id, ServerState state, String reason, Instant since, Long reservedBy, Resources reported) {
+public record ServerRecord(String id, ServerState state, String reason, Instant since, Long reservedBy, Resources reported,
+                           boolean drained) {
     /** A server whose agent has reported nothing yet. */
     public ServerRecord(String id, ServerState state, String reason, Instant since, Long reservedBy) {
-        this(id, state, reason, since, reservedBy, null);
+        this(id, state, reason, since, reservedBy, null, false);
     }
 
     ServerRecord with(ServerState s, String why, Instant at) {
         boolean sameEpisode = s == state || (s.isDown() && state.isDown());
-        return new ServerRecord(id, s, why, sameEpisode ? since : at, reservedBy, reported);
+        return new ServerRecord(id, s, why, sameEpisode ? since : at, reservedBy, reported, drained);
     }
 
     ServerRecord reserved(Long job) {
-        return new ServerRecord(id, state, reason, since, job, reported);
+        return new ServerRecord(id, state, reason, since, job, reported, drained);
     }
 
     ServerRecord reporting(Resources r) {
-        return new ServerRecord(id, state, reason, since, reservedBy, r);
+        return new ServerRecord(id, state, reason, since, reservedBy, r, drained);
+    }
+
+    ServerRecord drained(boolean on) {
+        return new ServerRecord(id, state, reason, since, reservedBy, reported, on);
     }
 }

@@ -23,6 +23,7 @@ import io.understudy.state.command.RaiseAlarm;
 import io.understudy.state.command.RecordHookAttempt;
 import io.understudy.state.command.ReportResources;
 import io.understudy.state.command.ReserveSpare;
+import io.understudy.state.command.SetDrain;
 import io.understudy.state.command.SetMaintenance;
 import io.understudy.state.command.StartStep;
 import java.time.Instant;
@@ -94,6 +95,7 @@ public final class StateMachine {
         if (c instanceof FinishStep f) return finishStep(f);
         if (c instanceof ReserveSpare r) return reserve(r);
         if (c instanceof MoveProfile m) return move(m);
+        if (c instanceof SetDrain d) return drain(d);
         if (c instanceof RaiseAlarm a) return raise(a.alarm(), a.subject(), a.text(), a.at());
         if (c instanceof ClearAlarm a) return clear(a.alarm(), a.subject(), a.at());
         if (c instanceof SetMaintenance m) return maintenance(m);
@@ -214,6 +216,7 @@ public final class StateMachine {
                             + (home == null ? "unknown" : home.state().wire()) + ")");
                 }
                 if (home.reservedBy() != null) return Result.refused("home server " + spec.home() + " is reserved by job " + home.reservedBy());
+                if (home.drained()) return Result.refused("home server " + spec.home() + " of " + p.id() + " is drained for maintenance");
                 if (!Objects.equals(p.server(), c.source())) return Result.refused("profile " + p.id() + " does not run on " + c.source());
                 target = spec.home();
             }
@@ -274,6 +277,7 @@ public final class StateMachine {
                     .map(why -> target + " cannot take " + p.id() + ": " + why).orElse(null);
         }
         if (view.profile() != null) return target + " cannot take " + p.id() + ": it runs profile " + view.profile();
+        if (view.drained()) return target + " cannot take " + p.id() + ": drained for maintenance";
         if (view.reservedBy() != null) return target + " cannot take " + p.id() + ": reserved by job " + view.reservedBy();
         if (view.state() != ServerState.RUNNING) return target + " cannot take " + p.id() + ": it is " + view.state().wire() + ", not running";
         return SpareQualification.fit(view, profile).map(why -> target + " cannot take " + p.id() + ": " + why).orElse(null);
@@ -478,6 +482,15 @@ public final class StateMachine {
         else state.maintenance.remove(m.group());
         audit(m.at(), m.by(), "group " + m.group() + " maintenance " + (m.on() ? "on" : "off"));
         return Result.ok("group " + m.group() + " maintenance " + (m.on() ? "on" : "off") + " by " + m.by());
+    }
+
+    private Result drain(SetDrain d) {
+        ServerRecord s = state.servers.get(d.server());
+        if (s == null) return Result.refused("unknown server '" + d.server() + "'");
+        if (s.drained() == d.on()) return Result.ok("server " + s.id() + " already " + (d.on() ? "drained" : "in service"));
+        state.servers.put(s.id(), s.drained(d.on()));
+        audit(d.at(), d.by(), (d.on() ? "drained " : "undrained ") + s.id());
+        return Result.ok("server " + s.id() + (d.on() ? " drained" : " back in service") + " by " + d.by());
     }
 
     private Result lockProfile(LockProfile l) {

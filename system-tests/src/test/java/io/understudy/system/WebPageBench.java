@@ -57,9 +57,15 @@ class WebPageBench {
                     String server = "dl-" + (i * 20);
                     post(http, u, admin, "/sim/servers/" + server + "/fail", "{\"mode\":\"crash\"}");
                 }
+                // Two jobs take the two hot spares; the other 18 wait at select-spare for a spare (issue 11), unfenced, for
+                // as long as none frees up: the storm is over when nothing else is moving.
                 await(Duration.ofSeconds(180), () -> {
                     JsonNode jobs = get(http, u, admin, "/jobs");
-                    return jobs.size() >= CRASHES && count(jobs, "running") == 0;
+                    if (jobs.size() < CRASHES) return false;
+                    for (JsonNode j : jobs) {
+                        if (j.path("status").asText().equals("running") && !j.path("currentStep").asText().equals("select-spare")) return false;
+                    }
+                    return count(jobs, "succeeded") >= 2;
                 });
                 Thread.sleep(1500); // the last view reaches the page
                 b.js("window.__stop = true");

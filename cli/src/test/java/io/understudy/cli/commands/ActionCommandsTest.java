@@ -54,6 +54,31 @@ class ActionCommandsTest {
     }
 
     @Test
+    void drain_postsTheNamesAndForce_andPrintsEachMove() throws Exception {
+        api.on("POST", "/api/v1/drain", 202, "{'ok':true,'message':'drained dl-2; 1 move(s) started','servers':['dl-2'],"
+                + "'moves':[{'profile':'web-2','job':5,'from':'dl-2','to':'dl-s1'}],'left':{}}");
+
+        Result r = TestCli.run(api.args("drain", "dl-2", "--force"));
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("drained dl-2; 1 move(s) started").contains("web-2: dl-2 -> dl-s1 (move job 5)");
+        assertThat(Json.MAPPER.readTree(api.requests().get(0).body()))
+                .isEqualTo(Json.MAPPER.readTree("{\"force\":true,\"servers\":[\"dl-2\"]}"));
+    }
+
+    @Test
+    void drain_refused_exitsNonZeroWithTheReason() {
+        api.on("POST", "/api/v1/drain", 409, "{'error':'drain refused, nothing changed: 1 profile(s) would have nowhere to go (web-3: no spare)','field':'servers'}");
+
+        Result r = TestCli.run(api.args("undrain", "enc2"));
+        assertThat(r.code()).isNotZero();
+
+        Result d = TestCli.run(api.args("drain", "enc2"));
+        assertThat(d.code()).isNotZero();
+        assertThat(d.err()).contains("would have nowhere to go (web-3: no spare)");
+    }
+
+    @Test
     void move_toSpare_postsToSpare() throws Exception {
         api.on("POST", "/api/v1/profiles/web-1/move", 202, "{'job':9,'message':'ok'}");
 

@@ -23,6 +23,7 @@ public final class SpareQualification {
         if (!spare.spare()) return Optional.of("not a spare");
         if (spare.profile() != null) return Optional.of("already runs profile " + spare.profile());
         if (spare.reservedBy() != null) return Optional.of("reserved by job " + spare.reservedBy());
+        if (spare.drained()) return Optional.of("drained for maintenance");
         ServerState state = spare.state();
         if (state == ServerState.UNKNOWN || state.isDown()) return Optional.of("not present (" + state.wire() + ")");
         switch (level) {

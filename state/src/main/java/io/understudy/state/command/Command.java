@@ -24,9 +24,10 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = LockProfile.class, name = "lock-profile"),
         @JsonSubTypes.Type(value = ReportResources.class, name = "report-resources"),
         @JsonSubTypes.Type(value = RecordHookAttempt.class, name = "record-hook-attempt"),
+        @JsonSubTypes.Type(value = SetDrain.class, name = "set-drain"),
 })
 public sealed interface Command permits ApplyConfig, ObserveServer, ConfirmFence, CreateJob, StartStep, FinishStep,
         ReserveSpare, MoveProfile, RaiseAlarm, ClearAlarm, SetMaintenance, LockProfile,
-        ReportResources, RecordHookAttempt {
+        ReportResources, RecordHookAttempt, SetDrain {
     Instant at();
 }

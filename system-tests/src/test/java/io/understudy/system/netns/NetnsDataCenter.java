@@ -169,6 +169,22 @@ final class NetnsDataCenter implements AutoCloseable {
         return new Trial(job(jobs.get(0).get("id").asLong()), stopProbe(probe), killedAt);
     }
 
+    /**
+     * A planned move of the profile off the healthy regular server {@code a} to the spare, with the client probing: the
+     * move job and the probe's summary (the gap the client saw).
+     */
+    Trial moveRegular() throws Exception {
+        Process probe = startProbe();
+        long askedAt = System.currentTimeMillis();
+        JsonNode started = post("/api/v1/profiles/web/move", "{\"toSpare\":true}");
+        if (!started.has("job")) throw new AssertionError("move not started: " + started);
+        long id = started.get("job").asLong();
+        api(n -> !n.get("status").asText().equals("running"), Duration.ofSeconds(90), "/api/v1/jobs/" + id);
+        awaitTrue(() -> who().equals("b"), Duration.ofSeconds(10), "the service answers from b");
+        Thread.sleep(300);
+        return new Trial(job(id), stopProbe(probe), askedAt);
+    }
+
     /** The client's probe, once it has had a first answer; the detector is given a moment to settle on its load. */
     Process startProbe() throws Exception {
         Path probeLog = dir.resolve("probe.log");
@@ -383,6 +399,11 @@ final class NetnsDataCenter implements AutoCloseable {
     }
 
     /** POST to the control plane's API as the admin; the answer's body. */
+    JsonNode post(String path, String json) throws IOException {
+        return Json.MAPPER.readTree(lab.exec("cp", "curl", "-s", "-m", "30", "-X", "POST", "-H", "Authorization: Bearer " + token,
+                "-H", "Content-Type: application/json", "-d", json, "http://" + lab.address("cp") + ":8080" + path));
+    }
+
     JsonNode post(String path) throws IOException {
         return Json.MAPPER.readTree(lab.exec("cp", "curl", "-s", "-m", "30", "-X", "POST", "-H", "Authorization: Bearer " + token,
                 "http://" + lab.address("cp") + ":8080" + path));
