@@ -10,6 +10,7 @@
 #   ./mvnw -B -ntp verify -pl system-tests -am -Dtest=ChaosCampaignTest -Dsurefire.failIfNoSpecifiedTests=false -Dunderstudy.chaos.seeds=SEED
 # Against an older build of the server nodes (sim-dc stays this build's):
 #   UNDERSTUDY_CHAOS_SERVER_LAUNCHER=/path/to/old-checkout/understudy bench/chaos.sh TRIALS [SEED]
+# (a build from before the automatic-job budget, e.g. 4ed273d, also needs UNDERSTUDY_CHAOS_LEGACY_CONFIG=1: it refuses retry* keys)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trials="${1:-}"
