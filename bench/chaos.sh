@@ -4,8 +4,10 @@
 # partitions only as root with iptables), each trial's history checked against the six invariants and liveness.
 # Prints trials, faults injected by kind, leader kills, partitions and the violations found, each with its seed and
 # the shortest schedule that still fails. The same seed runs the same campaign again.
-# Usage: bench/chaos.sh TRIALS [SEED]   (a failing trial is
-# re-run up to CHAOS_SHRINK_RUNS times, default 12, to shrink its schedule)
+# Usage: bench/chaos.sh TRIALS [SEED [FROM]]   (a failing trial is
+# re-run up to CHAOS_SHRINK_RUNS times, default 12, to shrink its schedule; FROM skips the first FROM trials of the
+# campaign, to run a long one in parts on the same commit: `bench/chaos.sh 1000 7 0` stopped after 400 trials goes on
+# with `bench/chaos.sh 1000 7 400`)
 # One trial's seed again (as a violation prints it):
 #   ./mvnw -B -ntp verify -pl system-tests -am -Dtest=ChaosCampaignTest -Dsurefire.failIfNoSpecifiedTests=false -Dunderstudy.chaos.seeds=SEED
 # Against an older build of the server nodes (sim-dc stays this build's):
@@ -16,16 +18,19 @@ cd "$(dirname "$0")/.."
 trials="${1:-}"
 case "$trials" in ''|*[!0-9]*|0) echo "usage: $0 TRIALS>0 [SEED]" >&2; exit 2;; esac
 seed="${2:-$(date +%s)}"
-case "$seed" in ''|*[!0-9]*) echo "usage: $0 TRIALS [SEED: a number]" >&2; exit 2;; esac
+case "$seed" in ''|*[!0-9]*) echo "usage: $0 TRIALS [SEED: a number] [FROM]" >&2; exit 2;; esac
+from="${3:-0}"
+case "$from" in ''|*[!0-9]*) echo "usage: $0 TRIALS SEED [FROM: a number of trials to skip, below TRIALS]" >&2; exit 2;; esac
+[ "$from" -lt "$trials" ] || { echo "usage: $0 TRIALS SEED [FROM]: FROM ($from) must be below TRIALS ($trials)" >&2; exit 2; }
 log=system-tests/target/chaos-campaign.log
 mkdir -p system-tests/target
 rm -f system-tests/target/chaos/report.txt
 status=0
 ./mvnw -B -ntp verify -pl system-tests -am -Dtest=ChaosCampaignTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dunderstudy.chaos.trials="$trials" -Dunderstudy.chaos.seed="$seed" -Dunderstudy.chaos.shrinkRuns="${CHAOS_SHRINK_RUNS:-12}" \
+  -Dunderstudy.chaos.trials="$trials" -Dunderstudy.chaos.seed="$seed" -Dunderstudy.chaos.from="$from" -Dunderstudy.chaos.shrinkRuns="${CHAOS_SHRINK_RUNS:-12}" \
   > "$log" 2>&1 || status=$?
 if [ -f system-tests/target/chaos/report.txt ]; then
-  echo "campaign seed $seed"
+  echo "campaign seed $seed, trials $((from + 1)) to $trials"
   cat system-tests/target/chaos/report.txt
 else
   tail -50 "$log"

@@ -166,6 +166,36 @@ class PolicyScenariosTest {
         assertThat(down).isZero();
     }
 
+    /**
+     * Found by the fault campaign (seed 8519392794254051655): a hardware event every node heard was acted on by the
+     * leader of the time; a follower kept it queued, and when it became leader two trials later it failed the
+     * repaired server over again, with nothing wrong on it.
+     */
+    @Test
+    void hardwareEventQueuedOnAFollower_failedTheRepairedServerOverWhenItLed() {
+        SimFixture f = new SimFixture().settled();
+        f.engine.leadershipLost();
+        f.engine.detector().hardwareEvent("dl-4", "uncorrectable memory error (DIMM 3)", f.clock.now());
+        f.run(Duration.ofSeconds(30));
+        f.engine.leaderReady(2);
+        f.run(Duration.ofSeconds(30));
+        assertThat(f.jobs()).isEmpty();
+        assertThat(f.stateOf("dl-4")).isEqualTo(ServerState.RUNNING);
+        assertThat(f.engine.decisions().about("dl-4")).anyMatch(d -> d.text().contains("before this node led, not acted on"));
+    }
+
+    /** The other side: an event heard just before a leader change, which the old leader may never have acted on, is. */
+    @Test
+    void hardwareEventHeardJustBeforeALeaderChange_isActedOn() {
+        SimFixture f = new SimFixture().settled();
+        f.engine.leadershipLost();
+        f.engine.detector().hardwareEvent("dl-4", "uncorrectable memory error (DIMM 3)", f.clock.now());
+        f.run(Duration.ofMillis(500));
+        f.engine.leaderReady(2);
+        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && !f.onlyJob().active(), Duration.ofSeconds(60))).isTrue();
+        assertThat(f.onlyJob().reason()).contains("hardware event: uncorrectable memory error");
+    }
+
     @Test
     void detectorBrake_manySilentServersWithUnreachableBmcs_fencesNobody() {
         SimFixture f = new SimFixture().settled();

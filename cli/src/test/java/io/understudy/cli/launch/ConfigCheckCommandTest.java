@@ -69,6 +69,30 @@ class ConfigCheckCommandTest {
                 .doesNotContain("Cannot map");
     }
 
+    /**
+     * Found by the fault campaign's cold group: an FC port without {@code bootFromSan} (optional: not the boot path)
+     * was refused with "fcPorts[0].bootFromSan: Cannot map `null` into type `boolean` (set DeserializationConfig…)".
+     */
+    @Test
+    void fcPortWithoutBootFromSanWasRefusedInJacksonsWords(@TempDir Path dir) throws Exception {
+        String yaml = Files.readString(ROOT.resolve("examples/demo.yaml"));
+        int at = yaml.indexOf("      bootFromSan: true\n");
+        assertThat(at).isPositive();
+        Path file = Files.writeString(dir.resolve("no-boot.yaml"), yaml.substring(0, at) + yaml.substring(at + "      bootFromSan: true\n".length()));
+        Run r = run("config", "check", file.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    /** The same Jackson words for a required number left out: the field is named with what it expects. */
+    @Test
+    void requiredNumberLeftOutIsNamedWithWhatItExpects(@TempDir Path dir) throws Exception {
+        String yaml = Files.readString(ROOT.resolve("examples/preloaded-pair.yaml")).replaceFirst("\n\\s*cores: \\d+", "");
+        Path file = Files.writeString(dir.resolve("no-cores.yaml"), yaml);
+        Run r = run("config", "check", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("servers[0].cores: missing: expected a whole number").doesNotContain("Cannot map");
+    }
+
     /** Found in the first hour: config check refused -o json although every command takes it. */
     @Test
     void configCheckRefusedOutputJson(@TempDir Path dir) throws Exception {

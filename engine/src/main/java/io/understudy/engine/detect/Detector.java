@@ -344,12 +344,26 @@ public final class Detector implements AgentListener {
         return Optional.of(Verdict.UNCONFIRMED);
     }
 
+    /**
+     * Every node hears agents' hardware events, only the leader acts on them. A follower's queue is therefore old news
+     * when it becomes leader: the leader of the time acted on it, and the server may have been repaired and taken its
+     * profile back since. An event heard more than the group's failure timeout before this node led is dropped (with a
+     * decision), so a leader change never fails a server over again for a fault that is over (invariant 5). One heard
+     * just before, which the old leader may have died before acting on, is still acted on.
+     */
     private void drainHardwareEvents(Instant now) {
         Event e;
+        Instant led = leaderSince;
         while ((e = events.pollFirst()) != null) {
             Event ev = e;
             ServerRecord r = store.read(s -> s.server(ev.server()));
             if (r == null || r.state().isDown()) continue;
+            Duration timeout = store.read(s -> s.index().groupOf(ev.server()).map(g -> g.policy().failureTimeout()).orElse(Duration.ZERO));
+            if (led != null && ev.at().isBefore(led.minus(timeout))) {
+                decisions.record(ev.server(), "hardware event heard " + Duration.between(ev.at(), now).toMillis()
+                        + " ms ago, before this node led, not acted on (the leader of the time had it): " + ev.text());
+                continue;
+            }
             String reason = "hardware event: " + ev.text();
             observe(ev.server(), ServerState.FAILED, reason);
             decisions.record(ev.server(), "failed: " + reason);

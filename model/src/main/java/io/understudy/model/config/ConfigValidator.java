@@ -123,6 +123,17 @@ public final class ConfigValidator {
             for (int j = 0; j < id.fcPorts().size(); j++) {
                 unique(errors, seen, at + ".identity.fcPorts[" + j + "].wwpn", "WWPN", id.fcPorts().get(j).wwpn());
             }
+            List<String> withAgents = g == null ? List.of()
+                    : concat(g.servers(), g.spares()).stream().filter(s -> servers.get(s) != null && servers.get(s).agent() != null).toList();
+            for (int j = 0; j < id.fcPorts().size(); j++) {
+                // An agent never rewrites the port its OS booted through, and no enclosure here moves FC addresses:
+                // every failover onto such a server would fence the source and then fail at activate.
+                if (id.fcPorts().get(j).bootFromSan() && !withAgents.isEmpty()) {
+                    errors.add(new ConfigError(at + ".identity.fcPorts[" + j + "].bootFromSan", "servers " + withAgents + " of group '" + g.id()
+                            + "' take the identity through their agent, which never rewrites a boot-from-SAN port, and no enclosure here"
+                            + " moves FC addresses: expected false (the agent moves the port as an NPIV virtual port)"));
+                }
+            }
         }
         return errors;
     }

@@ -49,6 +49,27 @@ class ConfigValidatorTest {
         assertThat(ConfigValidator.validate(d)).extracting(ConfigError::path).containsExactly("groups[0].policy.protection");
     }
 
+    /**
+     * Found by the fault campaign's cold group: a boot-from-SAN port on servers with real agents was accepted, and every
+     * failover and fallback of the profile then failed at activate ("never rewritten on a running server").
+     */
+    @Test
+    void bootFromSanPortOnServersWithAgents_everyActivateFailed_isRefusedAtItsField() {
+        AgentSpec agent = new AgentSpec("http://198.18.0.13:7700", null, "/etc/understudy/agent.secret");
+        ServerSpec a = new ServerSpec("a", "enc1/bay1", "a", null, "M", "G1", 8, 64, new Bmc("ipmi", "10.0.0.3"), agent);
+        ServerSpec s = new ServerSpec("s", "enc1/bay2", "s", null, "M", "G1", 8, 64, new Bmc("ipmi", "10.0.0.4"), agent);
+        FcPort boot = new FcPort("fc0", "50:01:43:80:01:00:00:01", null, true);
+        ProfileSpec p = new ProfileSpec("p", "g", "a", new Identity("p", List.of("198.18.1.1/24"), List.of(), List.of(boot)), null, null, 1, null, null);
+        var d = dc(List.of(a, s), List.of(new GroupSpec("g", List.of("a"), List.of("s"), null)), List.of(p));
+        assertThat(ConfigValidator.validate(d)).extracting(ConfigError::toString).filteredOn(e -> e.startsWith("profiles")).containsExactly(
+                "profiles[0].identity.fcPorts[0].bootFromSan: servers [a, s] of group 'g' take the identity through their agent, which never"
+                        + " rewrites a boot-from-SAN port, and no enclosure here moves FC addresses: expected false (the agent moves the port as an NPIV virtual port)");
+        // The simulator's bays (no agent) move it at the bay while the server is off.
+        var bays = dc(List.of(server("a", "enc1/bay1", "M", 8), server("s", "enc1/bay2", "M", 8)),
+                List.of(new GroupSpec("g", List.of("a"), List.of("s"), null)), List.of(p));
+        assertThat(ConfigValidator.validate(bays)).isEmpty();
+    }
+
     /** Issue 11: a real-BMC server without an agent silently got the simulator as its agent. */
     @Test
     void simulatorStoodInForMissingAgent_realBmcWithoutAgent_isNamedAtItsAgentField() {

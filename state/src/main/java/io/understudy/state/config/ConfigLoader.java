@@ -60,6 +60,17 @@ public final class ConfigLoader {
             return "unknown field '" + u.getPropertyName() + "' (expected one of " + u.getKnownPropertyIds() + ")";
         }
         String m = e.getOriginalMessage();
+        // A required number or switch left out: say so, not Jackson's "Cannot map `null` into type `int` (set …)".
+        java.util.regex.Matcher missing = java.util.regex.Pattern.compile("Cannot map `null` into type `(\\w+)`").matcher(m);
+        if (missing.find()) {
+            String type = missing.group(1);
+            return "missing: expected " + switch (type) {
+                case "int", "long", "short", "byte" -> "a whole number";
+                case "double", "float" -> "a number";
+                case "boolean" -> "true or false";
+                default -> "a " + type;
+            };
+        }
         int cut = m.indexOf(" at [Source");
         return cut > 0 ? m.substring(0, cut) : m;
     }

@@ -24,7 +24,7 @@ final class Campaign implements AutoCloseable {
     }
 
     /** What a campaign did and found. */
-    record Report(int trials, Map<FaultKind, Integer> applied, List<Finding> findings, boolean raftPartitions) {
+    record Report(int from, int trials, Map<FaultKind, Integer> applied, List<Finding> findings, boolean raftPartitions) {
         int leaderKills() {
             return applied.getOrDefault(FaultKind.LEADER_KILL, 0);
         }
@@ -35,7 +35,7 @@ final class Campaign implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "chaos campaign: " + trials + " trial(s)\n"
+            return "chaos campaign: " + trials + " trial(s)" + (from > 0 ? " (" + (from + 1) + " to " + (from + trials) + " of the campaign)" : "") + "\n"
                     + "faults injected by kind: " + applied.entrySet().stream().map(e -> e.getKey().name().toLowerCase().replace('_', '-') + "=" + e.getValue())
                     .collect(Collectors.joining(" ")) + "\n"
                     + "leader kills: " + leaderKills() + "\n"
@@ -60,17 +60,18 @@ final class Campaign implements AutoCloseable {
         this.shrinkRuns = shrinkRuns;
     }
 
-    Report run(List<Long> seeds) throws Exception {
+    /** Runs the trials of {@code seeds} after the first {@code from} (a long campaign's later part). */
+    Report run(List<Long> seeds, int from) throws Exception {
         Map<FaultKind, Integer> applied = new EnumMap<>(FaultKind.class);
         List<Finding> findings = new ArrayList<>();
         Set<FaultKind> kinds = Schedule.allKinds(raftPartitions);
         int n = 0;
-        for (long seed : seeds) {
+        for (long seed : seeds.subList(from, seeds.size())) {
             Schedule s = Schedule.draw(seed, kinds);
             Trial.Result r = trial(s);
             r.applied().forEach((k, v) -> applied.merge(k, v, Integer::sum));
             n++;
-            System.out.println("trial " + n + "/" + seeds.size() + " " + s + "\n  -> " + (r.failed() ? r.violations() : "ok"));
+            System.out.println("trial " + (from + n) + "/" + seeds.size() + " " + s + "\n  -> " + (r.failed() ? r.violations() : "ok") + " (" + r.phases() + ")");
             if (!r.failed()) continue;
             Path history = dir.resolve("history-" + seed + ".json");
             r.history().write(history);
@@ -79,7 +80,7 @@ final class Campaign implements AutoCloseable {
             System.out.println(f);
             findings.add(f);
         }
-        return new Report(n, applied, findings, raftPartitions);
+        return new Report(from, n, applied, findings, raftPartitions);
     }
 
     /** One trial on the running processes; they are started afresh after a trial that wedged them. */

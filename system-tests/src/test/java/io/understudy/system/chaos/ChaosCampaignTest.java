@@ -16,15 +16,18 @@ import org.junit.jupiter.api.Test;
  * trial's history. In CI a short campaign with fixed seeds; {@code bench/chaos.sh TRIALS [SEED]} runs a long one
  * through the system properties {@code understudy.chaos.trials} and {@code understudy.chaos.seed} (and
  * {@code understudy.chaos.shrinkRuns}, the re-runs a failing schedule may take to shrink); the trials of a printed
- * violation run again with {@code -Dunderstudy.chaos.seeds=SEED,...}.
+ * violation run again with {@code -Dunderstudy.chaos.seeds=SEED,...}; {@code understudy.chaos.from=K} runs a long campaign's
+ * trials after the first K (its second part).
  */
 class ChaosCampaignTest {
     /**
-     * Fixed seeds for CI, chosen for their mix (as root with iptables): 4 crashes r3, cuts the agents' link to n1,
-     * restarts n3 from an empty data directory and blocks n3's Raft port; 18 kills the leader while r4 crashes; 47
-     * puts the group in maintenance, asks an operator's failover and fallback, isolates r1 and cuts a link. Seed 2
-     * found a split brain (fixed: sim-dc kept a powered-off server's identity at its bay), then a profile left on a
-     * server that came back from a power loss without it (fixed: engine ProfileWatcher brings it up there again).
+     * Fixed seeds for CI, chosen for their mix (as root with iptables; schedules drawn since the cold group came in):
+     * 2 takes the power of the cold spare, kills n1 and crashes r1 with a spare's power stuck; 4 crashes the cold
+     * blade c1, cuts the agents' link to n1, restarts n3 from an empty data directory and blocks n3's Raft port; 18
+     * kills the leader while r1 crashes; 47 puts the cold group in maintenance, asks an operator's failover and
+     * fallback, takes a spare's BMC down and cuts a link. Seed 2 found a split brain (fixed: sim-dc kept a powered-off
+     * server's identity at its bay), then a profile left on a server that came back from a power loss without it
+     * (fixed: engine ProfileWatcher brings it up there again).
      */
     private static final List<Long> CI_SEEDS = List.of(2L, 4L, 18L, 47L);
     private static final double SPEED = 2;
@@ -35,13 +38,17 @@ class ChaosCampaignTest {
         String given = System.getProperty("understudy.chaos.seeds");
         List<Long> seeds = given != null ? Arrays.stream(given.split(",")).map(String::strip).map(Long::valueOf).toList()
                 : trials == null ? CI_SEEDS : seeds(Integer.parseInt(trials), Long.getLong("understudy.chaos.seed", System.nanoTime()));
+        // A long campaign may run in parts (one machine-session each, on one commit): part two skips the trials part
+        // one ran, and numbers its trials on from there.
+        int from = Integer.getInteger("understudy.chaos.from", 0);
+        if (from < 0 || from >= seeds.size()) throw new IllegalArgumentException("understudy.chaos.from: expected 0 to " + (seeds.size() - 1) + ", got " + from);
         // Afresh: sim-dc's certificate store and the nodes' data from an earlier run must not be reused.
         Path dir = Path.of("target", "chaos").toAbsolutePath();
         ControlPlane.deleteTree(dir);
         Files.createDirectories(dir);
         Campaign.Report report;
         try (Campaign c = new Campaign(dir, SPEED, Integer.getInteger("understudy.chaos.shrinkRuns", trials == null ? 2 : 12))) {
-            report = c.run(seeds);
+            report = c.run(seeds, from);
         }
         Files.writeString(dir.resolve("report.txt"), report + "\n");
         System.out.println(report);

@@ -24,7 +24,7 @@ final class HardwareInvariants {
     static List<Violation> check(History h, List<HardwareEvent> sinceStart, long firstSeq) {
         List<Violation> out = new ArrayList<>();
         Map<String, String> groupOf = new HashMap<>();
-        for (String s : ChaosDataCenter.serverIds()) groupOf.put(s, ChaosDataCenter.GROUP);
+        for (ChaosDataCenter.Server s : ChaosDataCenter.SERVERS) groupOf.put(s.id(), s.group());
         for (HardwareViolation v : HardwareChecker.check(sinceStart, groupOf)) {
             if (v.seq() >= firstSeq) out.add(new Violation(v.invariant(), v.message() + " (hardware event " + v.seq() + ")"));
         }
@@ -38,7 +38,7 @@ final class HardwareInvariants {
                     out.add(new Violation("1", "identity of " + p.getKey() + " held by " + p.getValue() + " at once (sim-dc view at " + e.at() + ")"));
                 }
                 for (String s : p.getValue()) {
-                    if (!ChaosDataCenter.qualifies(s) && said.add("3 " + p.getKey() + s)) {
+                    if (!ChaosDataCenter.qualifies(p.getKey(), s) && said.add("3 " + p.getKey() + s)) {
                         out.add(new Violation("3", "identity of " + p.getKey() + " on " + s + ", which does not meet its needs (sim-dc view at " + e.at() + ")"));
                     }
                 }

@@ -54,7 +54,7 @@ final class HistoryChecker {
         for (JsonNode j : v.newest().values()) {
             String target = j.path("target").asText(null);
             if (j.path("id").asLong() < firstJob || !"failover".equals(j.path("type").asText()) || target == null) continue;
-            if (!ChaosDataCenter.qualifies(target)) {
+            if (!ChaosDataCenter.qualifies(j.path("profile").asText(), target)) {
                 out.add(new Violation("3", "job " + j.path("id").asLong() + " chose " + target + " for " + j.path("profile").asText()
                         + ", which does not meet its needs (" + ChaosDataCenter.server(target) + ")"));
             }

@@ -1,10 +1,13 @@
 package io.understudy.system.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.understudy.system.SystemTests;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,7 +21,9 @@ final class Injector {
     private final RaftPartition raft;
     private final History.Recorder history;
     /** For a leader kill: the node it turned out to be, to start it again. */
-    private final Map<Fault, String> resolved = new HashMap<>();
+    private final Map<Fault, String> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Nodes being started again after a kill, each on its own thread. */
+    private final List<Thread> restarting = new ArrayList<>();
 
     Injector(ControlPlane plane, ApiClient api, RaftPartition raft, History.Recorder history) {
         this.plane = plane;
@@ -36,7 +41,7 @@ final class Injector {
             case OPERATOR_FAILOVER -> answer(api.post(anyNode(), "/api/v1/failover", "{\"server\":\"" + f.target() + "\"}"));
             case OPERATOR_FALLBACK -> answer(api.post(anyNode(), "/api/v1/profiles/" + f.target() + "/fallback", null));
             case LOCK -> lock(f.target());
-            case MAINTENANCE -> answer(api.post(anyNode(), "/api/v1/groups/" + ChaosDataCenter.GROUP + "/maintenance", "{\"on\":true}"));
+            case MAINTENANCE -> answer(api.post(anyNode(), "/api/v1/groups/" + f.target() + "/maintenance", "{\"on\":true}"));
             case NODE_KILL, NODE_WIPE -> kill(f, f.target());
             case LEADER_KILL -> kill(f, leader());
             case AGENT_PARTITION -> answer(api.post(ApiClient.SIM_DC, linkPath(f.target(), true), null));
@@ -49,12 +54,30 @@ final class Injector {
         return outcome.startsWith("ok");
     }
 
-    /** Undoes a fault that lasts a while (see {@link Fault#lastsMs}). */
+    /**
+     * Undoes a fault that lasts a while (see {@link Fault#lastsMs}). A node is started again on a thread of its own:
+     * a JVM takes seconds to start, and the schedule's later faults must come on time meanwhile.
+     */
     void undo(Fault f) throws Exception {
+        if (f.kind().killsNode()) {
+            Thread t = new Thread(() -> {
+                String outcome;
+                try {
+                    outcome = restart(resolved.get(f), f.kind() != FaultKind.NODE_WIPE);
+                } catch (Exception e) {
+                    outcome = "failed: " + e;
+                }
+                history.add(new Injection(Instant.now(), f, true, outcome));
+            }, "restart-" + f.target());
+            t.start();
+            synchronized (restarting) {
+                restarting.add(t);
+            }
+            return;
+        }
         String outcome = switch (f.kind()) {
             case LOCK -> answer(api.post(anyNode(), "/api/v1/profiles/" + f.target() + "/unlock", null));
-            case MAINTENANCE -> answer(api.post(anyNode(), "/api/v1/groups/" + ChaosDataCenter.GROUP + "/maintenance", "{\"on\":false}"));
-            case NODE_KILL, NODE_WIPE, LEADER_KILL -> restart(resolved.get(f), f.kind() != FaultKind.NODE_WIPE);
+            case MAINTENANCE -> answer(api.post(anyNode(), "/api/v1/groups/" + f.target() + "/maintenance", "{\"on\":false}"));
             case AGENT_PARTITION -> answer(api.post(ApiClient.SIM_DC, linkPath(f.target(), false), null));
             case RAFT_PARTITION -> {
                 raft.heal(plane.raftPort(f.target()));
@@ -63,6 +86,17 @@ final class Injector {
             default -> "nothing to undo";
         };
         history.add(new Injection(Instant.now(), f, true, outcome));
+    }
+
+    /** Waits (bounded) for the nodes being started again by {@link #undo}. */
+    void awaitRestarts() throws InterruptedException {
+        List<Thread> all;
+        synchronized (restarting) {
+            all = List.copyOf(restarting);
+            restarting.clear();
+        }
+        long deadline = System.nanoTime() + SystemTests.patience(Duration.ofSeconds(120)).toNanos();
+        for (Thread t : all) t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
     }
 
     /** Starts a node that is down again (with its data, unless {@code keepData} is false); null: nothing was killed. */

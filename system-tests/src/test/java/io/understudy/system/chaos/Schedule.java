@@ -35,7 +35,8 @@ record Schedule(long seed, List<Fault> faults) {
             long at = r.nextLong(SPAN_MS);
             String target = switch (k) {
                 case OPERATOR_FALLBACK, LOCK -> profiles.get(r.nextInt(profiles.size()));
-                case MAINTENANCE, LEADER_KILL -> null;
+                case MAINTENANCE -> ChaosDataCenter.GROUPS.get(r.nextInt(ChaosDataCenter.GROUPS.size()));
+                case LEADER_KILL -> null;
                 case NODE_KILL, NODE_WIPE, AGENT_PARTITION, RAFT_PARTITION -> ControlPlane.NODES.get(r.nextInt(ControlPlane.NODES.size()));
                 default -> servers.get(r.nextInt(servers.size()));
             };

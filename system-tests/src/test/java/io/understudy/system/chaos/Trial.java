@@ -22,7 +22,7 @@ final class Trial {
     static final Duration LIVENESS = Duration.ofSeconds(40);
 
     /** What a trial came to. {@code wedged}: the processes should be started afresh before the next trial. */
-    record Result(History history, List<Violation> violations, Map<FaultKind, Integer> applied, boolean wedged) {
+    record Result(History history, List<Violation> violations, Map<FaultKind, Integer> applied, boolean wedged, String phases) {
         boolean failed() {
             return !violations.isEmpty();
         }
@@ -51,10 +51,15 @@ final class Trial {
         Map<FaultKind, Integer> applied = new EnumMap<>(FaultKind.class);
         List<Violation> violations = new ArrayList<>();
         boolean wedged = false;
+        long t0 = System.nanoTime();
+        long played;
+        long live;
         try (Observer observer = new Observer(plane, api, firstJob)) {
             play(schedule, applied);
             heal();
+            played = System.nanoTime();
             String notLive = awaitLiveness();
+            live = System.nanoTime();
             if (notLive != null) {
                 violations.add(new Violation("liveness", "after every fault was healed and every server repaired, within "
                         + SystemTests.patience(LIVENESS) + ": " + notLive));
@@ -71,8 +76,11 @@ final class Trial {
         }
         violations.addAll(HardwareInvariants.check(h, hardware.all(), firstSeq));
         violations.addAll(HistoryChecker.check(h));
+        long checked = System.nanoTime();
         if (!wedged) wedged = !sendHome();
-        return new Result(h, violations, applied, wedged);
+        long home = System.nanoTime();
+        String phases = "faults " + ms(played - t0) + ", live " + ms(live - played) + ", checked " + ms(checked - live) + ", home " + ms(home - checked);
+        return new Result(h, violations, applied, wedged, phases);
     }
 
     /** Applies every fault at its time and undoes the lasting ones at theirs; returns once the last is undone. */
@@ -98,6 +106,7 @@ final class Trial {
 
     /** Every partition healed, every node running, every server repaired, no lock, no maintenance. */
     private void heal() throws Exception {
+        injector.awaitRestarts();
         raft.healAll();
         for (String n : ControlPlane.NODES) {
             api.post(ApiClient.SIM_DC, injector.linkPath(n, false), null);
@@ -107,7 +116,7 @@ final class Trial {
         }
         for (String s : ChaosDataCenter.serverIds()) api.post(ApiClient.SIM_DC, "/v1/sim/servers/" + s + "/repair", null);
         for (String p : ChaosDataCenter.profiles()) api.post(injector.anyNode(), "/api/v1/profiles/" + p + "/unlock", null);
-        api.post(injector.anyNode(), "/api/v1/groups/" + ChaosDataCenter.GROUP + "/maintenance", "{\"on\":false}");
+        for (String g : ChaosDataCenter.GROUPS) api.post(injector.anyNode(), "/api/v1/groups/" + g + "/maintenance", "{\"on\":false}");
     }
 
     /**
@@ -172,9 +181,13 @@ final class Trial {
                     }
                 }
             }
-            Thread.sleep(2_000);
+            Thread.sleep(1_000);
         }
         return false;
+    }
+
+    private static String ms(long nanos) {
+        return nanos / 1_000_000 + " ms";
     }
 
     private long newestJob() {
