@@ -120,12 +120,10 @@ public final class ConfigValidator {
                 if (!m.matches("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){5}")) errors.add(new ConfigError(at + ".identity.macs[" + j + "]", "expected a MAC like 02:00:00:00:00:01, got '" + m + "'"));
                 unique(errors, seen, at + ".identity.macs[" + j + "]", "MAC", m.toLowerCase());
             }
-            for (int j = 0; j < id.fcPorts().size(); j++) {
-                unique(errors, seen, at + ".identity.fcPorts[" + j + "].wwpn", "WWPN", id.fcPorts().get(j).wwpn());
-            }
             List<String> withAgents = g == null ? List.of()
                     : concat(g.servers(), g.spares()).stream().filter(s -> servers.get(s) != null && servers.get(s).agent() != null).toList();
             for (int j = 0; j < id.fcPorts().size(); j++) {
+                unique(errors, seen, at + ".identity.fcPorts[" + j + "].wwpn", "WWPN", id.fcPorts().get(j).wwpn());
                 // An agent never rewrites the port its OS booted through, and no enclosure here moves FC addresses:
                 // every failover onto such a server would fence the source and then fail at activate.
                 if (id.fcPorts().get(j).bootFromSan() && !withAgents.isEmpty()) {
