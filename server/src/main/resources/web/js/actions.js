@@ -92,6 +92,54 @@ export async function move(profile) {
   return null;
 }
 
+/** A planned move to a server the operator picked (same group, running, no profile). */
+export async function moveTo(profile, to) {
+  const p = app.index.profiles.get(profile);
+  const ok = await confirm('Move ' + profile + ' from ' + p.server + ' to ' + to + '?', [
+    'A planned move: ' + p.server + ' is healthy and is not powered off. understudy reserves ' + to
+      + ' first, or refuses saying why it does not qualify (model, resources, another job).',
+    'The workload stops on ' + p.server + ', its last data is copied, ' + p.server + ' releases the identity ('
+      + p.identity.addresses.join(', ') + '), then ' + to + ' takes it and starts the workload. ' + profile + ' is down while it moves.',
+    'If ' + p.server + ' does not confirm it released the identity, it is fenced through its BMC before ' + to + ' takes over. '
+      + 'If the move fails before that, ' + profile + ' is started on ' + p.server + ' again.',
+  ], 'Move ' + profile + ' to ' + to);
+  if (ok) return run('Move of ' + profile, () => api.move(profile, to));
+  return null;
+}
+
+/**
+ * Drains servers or an enclosure: asks the control plane what the drain would do (nothing changes), says it in the
+ * confirmation, and only then drains. With profiles that have nowhere to go the button says so and forces.
+ */
+export async function drain(names, what) {
+  let plan;
+  try {
+    plan = await api.drainPlan(names);
+  } catch (e) {
+    fail('Drain of ' + what + ' refused', e);
+    return null;
+  }
+  const going = plan.moves.filter((m) => m.to);
+  const nowhere = plan.moves.filter((m) => !m.to);
+  const ok = await confirm('Drain ' + what + '?', [
+    'Nothing new lands on ' + plan.servers.join(', ') + ' until you undrain it; failures there are still handled.',
+    going.length ? 'Planned moves, best priority first: ' + going.map((m) => m.profile + ' ' + m.from + ' → ' + m.to).join(', ')
+      + '. Each stops its workload, releases its identity and starts on the target (no power-off).' : 'No profile runs there: nothing moves.',
+    nowhere.length ? 'Nowhere to go, left where they are: ' + nowhere.map((m) => m.profile + ' (' + m.why + ')').join('; ') + '.' : null,
+  ], nowhere.length ? 'Drain anyway (' + nowhere.length + ' stay)' : 'Drain ' + what);
+  if (ok) return run('Drain of ' + what, () => api.drain(names, nowhere.length > 0));
+  return null;
+}
+
+export async function undrain(names, what) {
+  const ok = await confirm('Undrain ' + what + '?', [
+    what + ' is back in service: spares there may be taken again.',
+    'Profiles a drain moved away go home if their fallback is automatic; the others stay where they are until moved.',
+  ], 'Undrain ' + what, false);
+  if (ok) return run('Undrain of ' + what, () => api.undrain(names));
+  return null;
+}
+
 export async function lock(profile) {
   const p = app.index.profiles.get(profile);
   const ok = await confirm('Lock ' + profile + ' to ' + p.server + '?', [

@@ -56,5 +56,8 @@ export const lock = (profile, server) => call('POST', '/profiles/' + encodeURICo
 export const unlock = (profile) => call('POST', '/profiles/' + encodeURIComponent(profile) + '/unlock');
 export const maintenance = (group, on) => call('POST', '/groups/' + encodeURIComponent(group) + '/maintenance', { on });
 export const plan = (fail, failEnclosure) => call('POST', '/plan', { fail, failEnclosure });
+export const drainPlan = (names) => call('POST', '/plan', { drain: names });
+export const drain = (names, force) => call('POST', '/drain', { servers: names, force });
+export const undrain = (names) => call('POST', '/undrain', { servers: names });
 export const inject = (server, mode) => call('POST', '/sim/servers/' + encodeURIComponent(server) + '/fail', { mode });
 export const repair = (server) => call('POST', '/sim/servers/' + encodeURIComponent(server) + '/repair');

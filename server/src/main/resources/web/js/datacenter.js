@@ -2,7 +2,8 @@
 // the job moving it and (in what-if mode) the plan's answer. Bays are rebuilt only when what they show changed.
 import { h, keyed, fill } from './dom.js';
 import { icon, displayState, STATE_LABEL, role, ROLE_LABEL, bayNumber, enclosureOf } from './format.js';
-import { app, rerender } from './state.js';
+import { app, can, rerender } from './state.js';
+import * as actions from './actions.js';
 import * as whatif from './whatif.js';
 
 /** Past this many bays per enclosure the bays are drawn small: icon, bay and server only (details on click). */
@@ -27,6 +28,7 @@ export function render(root) {
     const cols = e.bays <= 8 ? e.bays : Math.ceil(e.bays / Math.ceil(e.bays / 8));
     el.querySelector('.bays').style.gridTemplateColumns = dense ? '' : `repeat(${cols}, minmax(0, 1fr))`;
     fill(el.querySelector('.chassis-summary'), summary(e, bays));
+    enclosureActions(el.querySelector('.chassis-actions'), e, bays);
     const pick = el.querySelector('.pick-enclosure');
     pick.hidden = !app.whatIf.on;
     pick.querySelector('input').checked = app.whatIf.enclosures.has(e.id);
@@ -43,8 +45,24 @@ function chassis(e) {
     h('header.chassis-head',
       h('span.chassis-name', e.id),
       h('span.chassis-summary'),
+      h('span.chassis-actions'),
       h('label.pick-enclosure', { hidden: true }, input, ' fail the whole enclosure')),
     h('div.bays'));
+}
+
+/**
+ * Drain… (or Undrain… once every server there is drained) for admins only: created or removed here on each render,
+ * so other roles have no such button at all, and rebuilt only when what it says changes.
+ */
+function enclosureActions(root, e, bays) {
+  const servers = [...bays.values()];
+  const all = servers.length > 0 && servers.every((s) => s.drained);
+  const want = can('admin') && servers.length && !app.whatIf.on ? (all ? 'undrain' : 'drain') : '';
+  if (root.dataset.shows === want) return;
+  root.dataset.shows = want;
+  fill(root, !want ? null : h('button.act.small', { type: 'button', dataset: { action: want, enclosure: e.id },
+    onclick: () => (want === 'drain' ? actions.drain([e.id], e.id) : actions.undrain([e.id], e.id)) },
+  want === 'drain' ? 'Drain…' : 'Undrain…'));
 }
 
 function summary(e, bays) {
@@ -54,6 +72,8 @@ function summary(e, bays) {
     counts[st] = (counts[st] || 0) + 1;
   }
   const parts = [e.bays + ' bays', bays.size + ' servers'];
+  const drained = [...bays.values()].filter((s) => s.drained).length;
+  if (drained) parts.push(drained + ' drained');
   for (const st of ['running', 'booting', 'off', 'failed', 'hung', 'fenced', 'unknown']) {
     if (counts[st]) parts.push(counts[st] + ' ' + STATE_LABEL[st]);
   }
@@ -75,7 +95,7 @@ function signature(e, { b, s }, moving, marks, dense) {
   if (!s) return 'empty:' + dense;
   const sim = app.index.sim.get(s.id);
   const mv = moving.get(s.id);
-  return [s.state, s.reason, s.profile, s.reservedBy, role(s), dense, app.details === s.id,
+  return [s.state, s.reason, s.profile, s.reservedBy, role(s), dense, app.details === s.id, s.drained,
     sim ? sim.faults.join(',') + sim.state : '', mv ? mv.job.id + mv.side + mv.job.currentStep : '',
     app.whatIf.on, app.whatIf.servers.has(s.id), JSON.stringify(marks.get(s.id) || null)].join('|');
 }
@@ -95,13 +115,13 @@ function bay(e, { b, s }, moving, marks, dense) {
   const profile = s.profile ? app.index.profiles.get(s.profile) : null;
   const away = profile && profile.home !== s.id;
   const text = [s.location, s.id, ROLE_LABEL[r], STATE_LABEL[st], s.profile ? 'runs ' + s.profile : 'no profile',
-    mv ? 'job ' + mv.job.id + ' ' + (mv.job.currentStep || '') : '', faults.length ? 'injected ' + faults.join(', ') : '']
+    s.drained ? 'drained' : '', mv ? 'job ' + mv.job.id + ' ' + (mv.job.currentStep || '') : '', faults.length ? 'injected ' + faults.join(', ') : '']
     .filter(Boolean).join(' · ');
   const el = h('div.bay', {
     class: 'st-' + st + ' role-' + r + (mv ? ' moving' : '') + (picked ? ' picked' : '') + (app.details === s.id ? ' selected' : '')
-      + (mark ? ' plan-' + mark.kind : ''),
+      + (mark ? ' plan-' + mark.kind : '') + (s.drained ? ' drained' : ''),
     role: 'button', tabindex: '0', title: text, 'aria-label': text,
-    dataset: { server: s.id, state: st, role: r, profile: s.profile || '', bay: s.location },
+    dataset: { server: s.id, state: st, role: r, profile: s.profile || '', bay: s.location, drained: s.drained ? 'yes' : 'no' },
     onclick: () => click(s.id),
     onkeydown: (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); click(s.id); } },
   });

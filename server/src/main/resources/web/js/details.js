@@ -7,6 +7,7 @@ import { app, can, rerender } from './state.js';
 
 let shown = '';
 const chosen = new Map(); // server → the fault picked in its drop-down, kept across live re-renders
+const movedTo = new Map(); // server → the move target picked in its drop-down, kept likewise
 
 export function render(root) {
   const s = app.details ? app.index.servers.get(app.details) : null;
@@ -18,7 +19,8 @@ export function render(root) {
   const v = app.view;
   // Rebuilt only when something shown changed, so a drop-down the operator is using is not reset under them.
   const sig = JSON.stringify([{ ...s, lastHeartbeat: null }, app.index.sim.get(s.id), app.me,
-    v.jobs.filter((j) => j.source === s.id || j.target === s.id).map((j) => [j.id, j.status])]);
+    v.jobs.filter((j) => j.source === s.id || j.target === s.id || j.profile === s.profile).map((j) => [j.id, j.status]),
+    v.servers.filter((x) => x.group === s.group).map((x) => [x.id, x.state, x.profile, x.drained, x.reservedBy])]);
   if (sig === shown) {
     const hb = root.querySelector('[data-heartbeat]');
     if (hb) hb.textContent = heartbeat(s, v.now);
@@ -69,6 +71,25 @@ function buttons(s) {
   if (can('admin') && s.profile && s.role === 'regular') {
     out.push(h('button.act.danger', { type: 'button', dataset: { action: 'failover', server: s.id },
       onclick: () => actions.failover(s.id) }, 'Fail over…'));
+  }
+  if (can('admin') && s.profile && !app.view.jobs.some((j) => j.status === 'running' && j.profile === s.profile)) {
+    // Where a planned move may go: the same group's servers with no profile, not drained or reserved, running or off
+    // (a cold spare waits off); the control plane still checks model and resources and says why one does not fit.
+    const targets = app.view.servers.filter((x) => x.id !== s.id && x.group === s.group && !x.profile && !x.drained
+      && !x.reservedBy && (x.state === 'running' || x.state === 'off')).map((x) => x.id);
+    if (targets.length) {
+      const select = h('select', { 'aria-label': 'move target', dataset: { target: s.id },
+        onchange: (ev) => movedTo.set(s.id, ev.target.value) }, targets.map((t) => h('option', { value: t }, t)));
+      if (targets.includes(movedTo.get(s.id))) select.value = movedTo.get(s.id);
+      out.push(h('div.inject', h('label', 'Move ' + s.profile + ' to ', select),
+        h('button.act', { type: 'button', dataset: { action: 'move-to', server: s.id },
+          onclick: () => actions.moveTo(s.profile, select.value) }, 'Move…')));
+    }
+  }
+  if (can('admin')) {
+    out.push(s.drained
+      ? h('button.act', { type: 'button', dataset: { action: 'undrain', server: s.id }, onclick: () => actions.undrain([s.id], s.id) }, 'Undrain…')
+      : h('button.act', { type: 'button', dataset: { action: 'drain', server: s.id }, onclick: () => actions.drain([s.id], s.id) }, 'Drain…'));
   }
   if (can('operator') && app.view.sim) {
     const select = h('select', { 'aria-label': 'fault to inject', dataset: { fault: s.id },

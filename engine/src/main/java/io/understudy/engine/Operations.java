@@ -73,18 +73,21 @@ public final class Operations {
     /** A move a drain or undrain started: profile, job, from, to. */
     public record Move(String profile, long job, String from, String to) {}
 
+    /** A move a drain would start: the profile, where it runs, where it would go (null: nowhere, with why). */
+    public record PlannedMove(String profile, String from, String to, String why) {}
+
+    /** What a drain of these servers would do, read on one consistent state; nothing is changed. */
+    public record DrainPlan(List<String> servers, List<PlannedMove> moves, Map<String, String> nowhere) {}
+
     /**
-     * Drains servers (named by any key) and every server of the named enclosures: each profile running there is moved,
-     * best priority first, to its home if that is free and not drained, else to the smallest qualified spare of its
-     * group, and the servers are marked drained so nothing lands on them. Refused, with nothing changed, when some
-     * profile would have nowhere to go — unless {@code force}, which moves what can be moved and lists the rest.
+     * What draining servers (named by any key) and every server of the named enclosures would do: each profile running
+     * there, best priority first, goes to its home if that is free and not drained, else to the smallest qualified
+     * spare of its group; targets taken by an earlier profile of the plan are not offered again.
      */
-    public Drain drain(List<String> servers, List<String> enclosures, boolean force, String by) {
+    public DrainPlan drainPlan(List<String> servers, List<String> enclosures) {
         Set<String> drained = resolve(servers, enclosures);
-        // The plan, on one consistent read: targets taken by an earlier profile of the plan are not offered again.
-        record Planned(ProfileSpec profile, String from, String to, String why) {}
-        List<Planned> plan = store.read(s -> {
-            List<Planned> out = new java.util.ArrayList<>();
+        List<PlannedMove> plan = store.read(s -> {
+            List<PlannedMove> out = new java.util.ArrayList<>();
             Set<String> taken = new java.util.HashSet<>();
             List<ProfileSpec> here = s.config().profiles().stream()
                     .filter(p -> s.profile(p.id()) != null && s.profile(p.id()).server() != null && drained.contains(s.profile(p.id()).server()))
@@ -92,7 +95,7 @@ public final class Operations {
             for (ProfileSpec p : here) {
                 String from = s.profile(p.id()).server();
                 if (s.profile(p.id()).activeJob() != null) {
-                    out.add(new Planned(p, from, null, "job " + s.profile(p.id()).activeJob() + " is moving it"));
+                    out.add(new PlannedMove(p.id(), from, null, "job " + s.profile(p.id()).activeJob() + " is moving it"));
                     continue;
                 }
                 ServerView home = s.view(p.home());
@@ -101,7 +104,7 @@ public final class Operations {
                         && io.understudy.model.policy.SpareQualification.fit(home, p).isEmpty();
                 if (homeFree) {
                     taken.add(home.id());
-                    out.add(new Planned(p, from, home.id(), null));
+                    out.add(new PlannedMove(p.id(), from, home.id(), null));
                     continue;
                 }
                 List<ServerView> spares = s.views().stream().filter(v -> v.spare() && p.group().equals(v.group())
@@ -109,16 +112,28 @@ public final class Operations {
                 var choice = io.understudy.model.policy.SpareSelection.choose(spares, p, s.config().protectionOf(p));
                 if (choice.spare().isPresent()) {
                     taken.add(choice.spare().get().id());
-                    out.add(new Planned(p, from, choice.spare().get().id(), null));
+                    out.add(new PlannedMove(p.id(), from, choice.spare().get().id(), null));
                 } else {
-                    out.add(new Planned(p, from, null, choice.explain()));
+                    out.add(new PlannedMove(p.id(), from, null, choice.explain()));
                 }
             }
             return out;
         });
         Map<String, String> nowhere = new TreeMap<>();
-        for (Planned p : plan) if (p.to() == null) nowhere.put(p.profile().id(), p.why());
-        List<String> list = List.copyOf(drained);
+        for (PlannedMove p : plan) if (p.to() == null) nowhere.put(p.profile(), p.why());
+        return new DrainPlan(List.copyOf(drained), plan, nowhere);
+    }
+
+    /**
+     * Drains servers (named by any key) and every server of the named enclosures as {@link #drainPlan} plans it, and
+     * marks the servers drained so nothing lands on them. Refused, with nothing changed, when some profile would have
+     * nowhere to go — unless {@code force}, which moves what can be moved and lists the rest.
+     */
+    public Drain drain(List<String> servers, List<String> enclosures, boolean force, String by) {
+        DrainPlan planned = drainPlan(servers, enclosures);
+        List<PlannedMove> plan = planned.moves();
+        Map<String, String> nowhere = planned.nowhere();
+        List<String> list = planned.servers();
         if (!nowhere.isEmpty() && !force) {
             return new Drain(false, "drain refused, nothing changed: " + nowhere.size() + " profile(s) would have nowhere to go ("
                     + String.join("; ", nowhere.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())
@@ -127,12 +142,12 @@ public final class Operations {
         for (String server : list) store.submit(new io.understudy.state.command.SetDrain(server, true, by, scheduler.now()));
         List<Move> moves = new java.util.ArrayList<>();
         Map<String, String> left = new TreeMap<>(nowhere);
-        for (Planned p : plan) {
+        for (PlannedMove p : plan) {
             if (p.to() == null) continue;
-            Result r = store.submit(new CreateJob(JobType.MOVE, p.profile().id(), p.from(), by, "drain of " + p.from() + " by " + by,
+            Result r = store.submit(new CreateJob(JobType.MOVE, p.profile(), p.from(), by, "drain of " + p.from() + " by " + by,
                     scheduler.now(), p.to()));
-            if (r.ok()) moves.add(new Move(p.profile().id(), r.job(), p.from(), p.to()));
-            else left.put(p.profile().id(), r.message());
+            if (r.ok()) moves.add(new Move(p.profile(), r.job(), p.from(), p.to()));
+            else left.put(p.profile(), r.message());
         }
         String what = "drained " + String.join(", ", list) + "; " + moves.size() + " move(s) started"
                 + (left.isEmpty() ? "" : "; left where they are: " + String.join(", ", left.keySet()));

@@ -200,7 +200,22 @@ public final class Api {
             JsonNode body = body(ctx);
             List<String> fail = strings(body, "fail");
             List<String> enclosures = strings(body, "failEnclosure");
-            if (fail.isEmpty() && enclosures.isEmpty()) throw ApiError.bad("fail", "expected servers to fail or an enclosure (failEnclosure)");
+            List<String> drain = strings(body, "drain");
+            if (!drain.isEmpty()) {
+                // What a drain would do: servers or enclosures, as 'understudy drain' takes them; a what-if of one kind.
+                if (!fail.isEmpty() || !enclosures.isEmpty()) {
+                    throw ApiError.bad("drain", "expected either drain or fail/failEnclosure, not both");
+                }
+                try {
+                    ctx.json(engine.operations().drainPlan(drain, List.of()));
+                } catch (IllegalArgumentException e) {
+                    throw ApiError.bad("drain", e.getMessage());
+                }
+                return;
+            }
+            if (fail.isEmpty() && enclosures.isEmpty()) {
+                throw ApiError.bad("fail", "expected servers to fail, an enclosure (failEnclosure) or servers/enclosures to drain (drain)");
+            }
             Operations.Plan plan = engine.operations().plan(fail, enclosures);
             ctx.json(plan);
         });

@@ -163,6 +163,37 @@ class ApiTest {
     }
 
     @Test
+    void plan_drainOfAnEnclosure_listsTheMovesAndChangesNothing() throws Exception {
+        int jobsBefore = call("GET", "/api/v1/jobs", Tokens.Role.VIEWER, null).body().size();
+        Answer a = call("POST", "/api/v1/plan", Tokens.Role.VIEWER, "{\"drain\":[\"enc1\"]}");
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(a.body().get("servers").size()).isEqualTo(8);
+        assertThat(a.body().get("moves").size()).as(a.text()).isPositive();
+        for (JsonNode m : a.body().get("moves")) {
+            assertThat(m.get("from").asText()).isNotBlank();
+            // A move either has a target outside what is drained or says why it has none.
+            if (m.get("to").isNull()) assertThat(m.get("why").asText()).isNotBlank();
+            else assertThat(a.body().get("servers").toString()).doesNotContain("\"" + m.get("to").asText() + "\"");
+        }
+        assertThat(call("GET", "/api/v1/servers", Tokens.Role.VIEWER, null).text()).doesNotContain("\"drained\":true");
+        assertThat(call("GET", "/api/v1/jobs", Tokens.Role.VIEWER, null).body().size()).as("jobs started by a plan").isEqualTo(jobsBefore);
+    }
+
+    @Test
+    void plan_drainBadInput_is400NamingDrain() throws Exception {
+        Answer unknown = call("POST", "/api/v1/plan", Tokens.Role.VIEWER, "{\"drain\":[\"nope\"]}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body().get("field").asText()).isEqualTo("drain");
+        assertThat(unknown.body().get("error").asText()).contains("nope");
+        Answer both = call("POST", "/api/v1/plan", Tokens.Role.VIEWER, "{\"drain\":[\"enc1\"],\"fail\":[\"dl-3\"]}");
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.body().get("field").asText()).isEqualTo("drain");
+        Answer notList = call("POST", "/api/v1/plan", Tokens.Role.VIEWER, "{\"drain\":\"enc1\"}");
+        assertThat(notList.status()).isEqualTo(400);
+        assertThat(notList.body().get("field").asText()).isEqualTo("drain");
+    }
+
+    @Test
     void metrics_areServedInPrometheusFormat() throws Exception {
         Answer a = call("GET", "/metrics", null, null);
         assertThat(a.status()).isEqualTo(200);

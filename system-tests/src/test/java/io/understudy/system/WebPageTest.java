@@ -138,6 +138,44 @@ class WebPageTest {
     }
 
     @Test
+    void page_adminDrainsASpareFromItsBay_seesItHatched_andUndrainsIt_andMoveOffersTheGroupsFreeServers() throws Exception {
+        b = Browser.start(1440, 1100);
+        login(u.token("admin"));
+        b.click(By.cssSelector(".bay[data-server='bl-s2']"));
+        b.click(By.cssSelector("[data-action='drain'][data-server='bl-s2']"));
+        // The confirmation says what the control plane planned (asked before anything changes): nothing moves.
+        assertThat(confirmText()).contains("Drain bl-s2?").contains("No profile runs there");
+        assertThat(stream(api("/servers")).filter(s -> s.get("id").asText().equals("bl-s2")).findFirst().orElseThrow()
+                .get("drained").asBoolean()).as("drained before confirming").isFalse();
+        b.click(By.cssSelector("[data-confirm]"));
+        b.await(Duration.ofSeconds(10), "bl-s2 hatched as drained", d -> b.count(".bay.drained[data-server='bl-s2'][data-drained='yes']") == 1);
+        awaitApi("bl-s2 drained", "/servers", n -> stream(n).anyMatch(s -> s.get("id").asText().equals("bl-s2") && s.get("drained").asBoolean()));
+
+        b.click(By.cssSelector("[data-action='undrain'][data-server='bl-s2']"));
+        assertThat(confirmText()).contains("Undrain bl-s2?");
+        b.click(By.cssSelector("[data-confirm]"));
+        b.await(Duration.ofSeconds(10), "bl-s2 back in service", d -> b.count(".bay[data-server='bl-s2'][data-drained='no']") == 1);
+        awaitApi("bl-s2 undrained", "/servers", n -> stream(n).anyMatch(s -> s.get("id").asText().equals("bl-s2") && !s.get("drained").asBoolean()));
+        assertThat(b.count("[data-action='drain'][data-enclosure='enc1']")).as("an enclosure's Drain… for an admin").isEqualTo(1);
+
+        // Move…: the targets offered are the API's servers of the same group with no profile, not drained or reserved,
+        // running or off (bl-s2, the cold spare just undrained, is one of them).
+        b.click(By.cssSelector("#details .close"));
+        b.click(By.cssSelector(".bay[data-server='bl-5']"));
+        b.await(Duration.ofSeconds(10), "move target list", d -> b.count("select[data-target='bl-5']") == 1);
+        java.util.Set<String> want = stream(api("/servers")).filter(s -> s.get("group").asText().equals("cold") && !s.get("id").asText().equals("bl-5")
+                        && s.get("profile").isNull() && !s.get("drained").asBoolean() && s.get("reservedBy").isNull()
+                        && java.util.Set.of("running", "off").contains(s.get("state").asText()))
+                .map(s -> s.get("id").asText()).collect(java.util.stream.Collectors.toSet());
+        @SuppressWarnings("unchecked")
+        java.util.List<String> offered = (java.util.List<String>) b.js("return [...document.querySelectorAll(\"select[data-target='bl-5'] option\")].map(o => o.value);");
+        assertThat(offered).containsExactlyInAnyOrderElementsOf(want).contains("bl-s2");
+        b.click(By.cssSelector("[data-action='move-to'][data-server='bl-5']"));
+        assertThat(confirmText()).contains("Move db-5 from bl-5 to " + offered.get(0) + "?").contains("is not powered off");
+        b.click(By.cssSelector("#confirm [data-cancel]"));
+    }
+
+    @Test
     void page_viewerToken_showsNoActionButtons_andLogoutEndsTheSession() throws Exception {
         b = Browser.start(1280, 900);
         b.driver.get(u.url() + "/");

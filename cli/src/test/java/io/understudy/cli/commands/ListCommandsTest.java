@@ -190,6 +190,32 @@ class ListCommandsTest {
     }
 
     @Test
+    void plan_drain_printsEachMoveAndWhatHasNowhereToGo() throws Exception {
+        api.on("POST", "/api/v1/plan", 200, "{'servers':['bl-1','bl-2'],'moves':["
+                + "{'profile':'web-1','from':'bl-1','to':'bl-7','why':null},"
+                + "{'profile':'db-1','from':'bl-2','to':null,'why':'no qualified spare left'}],'nowhere':{'db-1':'no qualified spare left'}}");
+
+        Result r = TestCli.run(api.args("plan", "--drain", "enc1"));
+
+        assertThat(r.code()).isZero();
+        JsonNode sent = Json.MAPPER.readTree(api.requests("POST", "/api/v1/plan").get(0).body());
+        assertThat(sent).isEqualTo(Json.MAPPER.readTree("{\"drain\":[\"enc1\"]}"));
+        assertThat(r.out()).contains("draining: bl-1, bl-2")
+                .containsPattern("web-1\\s+bl-1\\s+->\\s+bl-7\\s+planned move")
+                .containsPattern("db-1\\s+bl-2\\s+->\\s+nowhere\\s+no qualified spare left")
+                .contains("would refuse (1 profile(s) with nowhere to go) unless --force");
+    }
+
+    @Test
+    void plan_drainAndFailTogether_isUsageError() {
+        Result r = TestCli.run(api.args("plan", "--drain", "enc1", "--fail", "bl-1"));
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--drain");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
     void plan_nothingToFail_isUsageError() {
         Result r = TestCli.run(api.args("plan"));
 

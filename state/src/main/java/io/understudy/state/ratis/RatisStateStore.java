@@ -49,6 +49,8 @@ public final class RatisStateStore implements StateStore {
     private volatile boolean closed;
     /** Checks that the leader feeds this member after its start ({@link CatchUpGuard}); null for a single node. */
     private volatile Thread catchUpGuard;
+    /** While this node leads: steps down when a follower answers but is not fed ({@link FeedWatch}); null for a single node. */
+    private volatile Thread feedWatch;
 
     private RatisStateStore(RatisSettings settings, Consumer<RaftProperties> tuning) throws IOException {
         this.settings = settings;
@@ -97,8 +99,45 @@ public final class RatisStateStore implements StateStore {
             store.awaitFirstLeadership();
         } else {
             store.guardCatchUp();
+            store.watchFeeding();
         }
         return store;
+    }
+
+    /** How often the leader looks at its followers' match indices ({@link FeedWatch}). */
+    static final Duration FEED_POLL = Duration.ofMillis(500);
+
+    /** See {@link FeedWatch}: a follower whose match index the leader holds ahead of its log is otherwise not fed this term. */
+    private void watchFeeding() {
+        FeedWatch watch = new FeedWatch();
+        Thread t = new Thread(() -> {
+            while (!closed) {
+                try {
+                    Thread.sleep(FEED_POLL.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (closed || !division.getInfo().isLeader()) continue;
+                FeedWatch.Decision d = watch.observe(System.nanoTime(), Membership.status(division, settings));
+                if (d.verdict() == FeedWatch.Verdict.CAPPED) {
+                    LOG.error("{}: follower {} answers but has been sent nothing (match index {}, commit index {}); {} step-downs in {} did not"
+                            + " help, so this leader steps down no more for it: restart that member", settings.nodeId(), d.follower(),
+                            d.matchIndex(), d.commitIndex(), FeedWatch.CAP, Durations.format(FeedWatch.CAP_WINDOW));
+                } else if (d.verdict() == FeedWatch.Verdict.STEP_DOWN) {
+                    LOG.warn("{}: follower {} answers but has been sent nothing for {} (this leader holds its match index at {}, commit index {}):"
+                            + " Ratis keeps that index for the term, so this leader steps down and a new term feeds it",
+                            settings.nodeId(), d.follower(), Durations.format(FeedWatch.STALL_LIMIT), d.matchIndex(), d.commitIndex());
+                    try {
+                        client.stepDownLeader(RaftPeerId.valueOf(settings.nodeId()), settings.requestTimeout());
+                    } catch (IOException | RuntimeException e) {
+                        LOG.info("{}: stepping down failed: {}", settings.nodeId(), e.toString());
+                    }
+                }
+            }
+        }, "understudy-feed-watch-" + settings.nodeId());
+        t.setDaemon(true);
+        feedWatch = t;
+        t.start();
     }
 
     /** See {@link CatchUpGuard}: a member that lost its log is otherwise not fed until the leader changes. */
@@ -303,15 +342,15 @@ public final class RatisStateStore implements StateStore {
         if (closed) return;
         closed = true;
         leadership.lost();
-        stopCatchUpGuard();
+        stopHelper(catchUpGuard);
+        stopHelper(feedWatch);
         client.close();
         closeQuietly(server); // ~1 s: Ratis' log worker polls its queue once a second before it sees the close
         leadership.close();
     }
 
-    /** Interrupts the guard and waits (bounded) so that it is done with the client before the client closes. */
-    private void stopCatchUpGuard() {
-        Thread t = catchUpGuard;
+    /** Interrupts a helper thread (guard, feed watch) and waits (bounded) so that it is done with the client before the client closes. */
+    private void stopHelper(Thread t) {
         if (t == null || t == Thread.currentThread()) return;
         t.interrupt();
         try {
