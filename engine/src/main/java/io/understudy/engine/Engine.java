@@ -32,6 +32,7 @@ public final class Engine implements StateStore.LeadershipListener {
     private final EventHandler events;
     private final FallbackWatcher fallback;
     private final CapacityWatcher capacity;
+    private final MemberWatcher members;
     private final SpareWatcher spares;
     private final Operations operations;
     private final DataSync data;
@@ -72,6 +73,7 @@ public final class Engine implements StateStore.LeadershipListener {
         this.events = new EventHandler(store, scheduler, decisions, automatic);
         this.fallback = new FallbackWatcher(store, scheduler, decisions, automatic);
         this.capacity = new CapacityWatcher(store, scheduler);
+        this.members = new MemberWatcher(store, scheduler);
         this.spares = new SpareWatcher(store, drivers, scheduler, stepExecutor, decisions);
         this.operations = new Operations(store, scheduler);
         this.data = new DataSync(store, drivers, scheduler, stepExecutor, decisions);
@@ -120,6 +122,7 @@ public final class Engine implements StateStore.LeadershipListener {
         guarded("split brain", splitBrain::tick);
         guarded("profiles", profiles::tick);
         guarded("hooks", hooks::tick);
+        guarded("control-plane members", members::tick);
     }
 
     private void guarded(String part, Runnable r) {

@@ -35,7 +35,12 @@ public enum AlarmType {
     /** An idle cold spare stays powered on after every power-off order: it does not qualify until it is off. */
     @JsonProperty("cold-spare-running") COLD_SPARE_RUNNING,
     /** A hook failed every attempt its configuration allows for an event: that event is not delivered to it. */
-    @JsonProperty("hook-failing") HOOK_FAILING;
+    @JsonProperty("hook-failing") HOOK_FAILING,
+    /**
+     * A control-plane member answers the leader but has not reached the commit index of a while ago: it is not fed
+     * (the leader's step-downs did not help, or its disk cannot keep up). The group runs on its majority meanwhile.
+     */
+    @JsonProperty("control-plane-member-behind") CONTROL_PLANE_MEMBER_BEHIND;
 
     public String wire() {
         return name().toLowerCase().replace('_', '-');

@@ -14,10 +14,10 @@ import java.util.Map;
  * <p>Why: within a term Ratis' leader (3.3) never lowers the match index it keeps for a follower, and after a refused
  * heartbeat it sends from that match index + 1 again. When the match index is ahead of the follower's real log, the
  * follower refuses every heartbeat and is fed only if a refused append happens to come back alone. The campaign saw
- * it after a node restarted from an empty data directory: the new leader resent the old log twice, took the follower
- * to have entry 2122 though it held 2121, and sent it nothing for 100 s while it answered every request (trial 20 of
- * campaign seed 20261202; the same class left a member at index 958 for 7 minutes before). {@link CatchUpGuard} looks
- * only right after a start; this looks for as long as the node leads.
+ * it after a node restarted from an empty data directory (trial 20 of campaign seed 20261202: a member stuck at index
+ * 2121 for 100 s while the leader held 2122 for it; before that one at 958 for 7 minutes). The cause there was Ratis'
+ * composed appends acknowledging an entry never written ({@link RatisGroup} turns them off); this watch stays for any
+ * other way a leader's view of a follower gets ahead of it, and {@link CatchUpGuard} still looks right after a start.
  *
  * <p>Not fed means: the follower answered within {@link #ANSWERED_WITHIN}, its match index is below the commit index,
  * and it has not moved for {@link #STALL_LIMIT}. A follower being sent a long log moves; one that is down does not

@@ -49,6 +49,12 @@ final class RatisGroup {
         // no job step. One election timeout is enough to keep it from flapping.
         RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, millis(s.electionTimeoutMax()));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SEGMENT_SIZE);
+        // Ratis 3.3's composed appends (on by default) take a request whose first entry is already being appended as
+        // a duplicate and acknowledge all of it, also entries the earlier request did not carry: a follower sent the
+        // log twice after a restart from an empty data directory said "I hold 2122" holding 2121 (campaign seed
+        // 20261202, trial 20). The leader counted that entry as replicated, and sent the follower nothing more that
+        // term. Plain appends compare each entry with the log.
+        RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
         boolean snapshots = s.snapshotThreshold() > 0;
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, snapshots);
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, snapshots);
