@@ -27,6 +27,8 @@ public final class HeartbeatSender {
     private final Map<String, AtomicLong> seq = new ConcurrentHashMap<>();
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Replies replies;
+    /** How long one request may take; a heartbeat older than that is worthless anyway. */
+    private final Duration requestTimeout;
 
     /** What a node answered to an accepted heartbeat, and when that heartbeat was sent (epoch ms). */
     @FunctionalInterface
@@ -46,6 +48,12 @@ public final class HeartbeatSender {
 
     /** @param replies told of each node's answer to an accepted heartbeat (self-fencing counts on them) */
     public HeartbeatSender(List<URI> nodes, long boot, Replies replies) {
+        this(nodes, boot, replies, Duration.ofSeconds(1));
+    }
+
+    /** For tests: a request timeout other than one second. */
+    HeartbeatSender(List<URI> nodes, long boot, Replies replies, Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
         if (nodes.isEmpty()) throw new IllegalArgumentException("expected at least one control-plane node to report to");
         this.nodes = List.copyOf(nodes);
         this.boot = boot;
@@ -57,8 +65,8 @@ public final class HeartbeatSender {
     }
 
     /**
-     * One heartbeat in flight per server and node: a node that is slow or down gets the newest heartbeat when it
-     * answers, not a backlog of stale ones.
+     * One heartbeat in flight per server and node (a second only beside one that is stuck, see {@code drain}): a node
+     * that is slow or down gets the newest heartbeat when it answers, not a backlog of stale ones.
      */
     public void heartbeat(String server, String secret, Inventory inventory) {
         heartbeat(server, secret, inventory, null, System.currentTimeMillis());
@@ -71,35 +79,60 @@ public final class HeartbeatSender {
     public void heartbeat(String server, String secret, Inventory inventory, List<String> addresses, long sentAt) {
         byte[] body = AgentProtocol.bytes(new Heartbeat(server, boot, next(server), inventory, addresses));
         String signature = Signer.sign(secret, body);
+        long now = System.nanoTime();
         for (int i = 0; i < nodes.size(); i++) {
             URI node = nodes.get(i);
             Slot slot = slots.computeIfAbsent(server + " " + node, k -> new Slot());
+            long previousCall;
+            synchronized (slot) {
+                previousCall = slot.lastCall;
+                slot.lastCall = now;
+            }
             slot.pending.set(new Pending(body, signature, sentAt));
-            drain(i, slot);
+            drain(i, slot, previousCall);
         }
     }
+
+    /**
+     * At most this many heartbeats in flight per server and node. One is the rule; more only when the one in flight
+     * has been waiting since before the previous heartbeat (see {@link #drain}).
+     */
+    static final int MAX_IN_FLIGHT = 3;
 
     private record Pending(byte[] body, String signature, long sentAt) {}
 
     private static final class Slot {
         final java.util.concurrent.atomic.AtomicReference<Pending> pending = new java.util.concurrent.atomic.AtomicReference<>();
-        final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+        int inFlight; // guarded by this
+        long lastSent = Long.MIN_VALUE; // System.nanoTime of the newest send; guarded by this
+        long lastCall = Long.MIN_VALUE; // System.nanoTime of the newest heartbeat call; guarded by this
     }
 
-    private void drain(int node, Slot slot) {
-        if (!slot.busy.compareAndSet(false, true)) return;
-        Pending next = slot.pending.getAndSet(null);
-        if (next == null) {
-            slot.busy.set(false);
-            if (slot.pending.get() != null) drain(node, slot);
-            return;
+    /**
+     * Sends the newest pending heartbeat when nothing is in flight. When the one in flight was sent before the previous
+     * heartbeat call, it is stuck (a request sent into a link flap waits for TCP's retransmission, 200 ms, then 400, 800...
+     * while the link is long back), so the newest goes alongside it on a fresh connection: a 300 ms flap then costs
+     * 300 ms of heartbeats, not the seconds of a back-off (the namespace campaign's link flaps failed a healthy server
+     * over at a 1 s failure timeout). {@code previousCall}: the heartbeat call before this one, or
+     * {@code Long.MIN_VALUE} from a completion (which never adds a second request).
+     */
+    private void drain(int node, Slot slot, long previousCall) {
+        Pending next;
+        synchronized (slot) {
+            if (slot.inFlight > 0 && (slot.inFlight >= MAX_IN_FLIGHT || slot.lastSent - previousCall > 0 || previousCall == Long.MIN_VALUE)) return;
+            next = slot.pending.getAndSet(null);
+            if (next == null) return;
+            slot.inFlight++;
+            slot.lastSent = System.nanoTime();
         }
-        http.sendAsync(request(nodes.get(node), AgentProtocol.HEARTBEAT_PATH, next.body(), next.signature()),
+        http.sendAsync(request(nodes.get(node), AgentProtocol.HEARTBEAT_PATH, next.body(), next.signature(), requestTimeout),
                         HttpResponse.BodyHandlers.ofByteArray())
                 .whenComplete((r, e) -> {
-                    slot.busy.set(false);
+                    synchronized (slot) {
+                        slot.inFlight--;
+                    }
                     if (e == null && r.statusCode() / 100 == 2) answered(node, next.sentAt(), r.body());
-                    if (slot.pending.get() != null) drain(node, slot);
+                    if (slot.pending.get() != null) drain(node, slot, Long.MIN_VALUE);
                 });
     }
 
@@ -125,12 +158,12 @@ public final class HeartbeatSender {
     }
 
     private java.util.concurrent.CompletableFuture<?> send(URI node, String path, byte[] body, String signature) {
-        return http.sendAsync(request(node, path, body, signature), HttpResponse.BodyHandlers.discarding());
+        return http.sendAsync(request(node, path, body, signature, requestTimeout), HttpResponse.BodyHandlers.discarding());
     }
 
-    private static HttpRequest request(URI node, String path, byte[] body, String signature) {
+    private static HttpRequest request(URI node, String path, byte[] body, String signature, Duration timeout) {
         return HttpRequest.newBuilder(node.resolve(path))
-                .timeout(Duration.ofSeconds(1))
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header(AgentProtocol.SIGNATURE_HEADER, signature)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))

@@ -172,6 +172,20 @@ class PolicyScenariosTest {
      * repaired server over again, with nothing wrong on it.
      */
     @Test
+    void heartbeatOnItsWayWhenTheFencePoweredTheServerOff_unfencedItAndTheFailoverFailedAtMoveProfile() {
+        SimFixture f = new SimFixture().settled();
+        var r = f.engine.operations().failover("dl-1", "operator");
+        assertThat(r.ok()).as(r.message()).isTrue();
+        // The fence is confirmed; 20 ms later this node handles the last heartbeat dl-1's agent sent before it died.
+        var fenced = f.store.submit(new io.understudy.state.command.ConfirmFence(r.job(), "dl-1",
+                "power off confirmed by BMC (ipmi) read-back", f.clock.now().minusMillis(20)));
+        assertThat(fenced.ok()).isTrue();
+        f.engine.detector().heartbeat("dl-1", f.clock.now());
+        f.engine.detector().tick();
+        assertThat(f.stateOf("dl-1")).as("a heartbeat from before the fence is no repair").isEqualTo(io.understudy.model.ServerState.FENCED);
+    }
+
+    @Test
     void hardwareEventQueuedOnAFollower_failedTheRepairedServerOverWhenItLed() {
         SimFixture f = new SimFixture().settled();
         f.engine.leadershipLost();

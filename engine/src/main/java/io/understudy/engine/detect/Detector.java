@@ -210,7 +210,13 @@ public final class Detector implements AgentListener {
                     else if (isIdleSpare(r.id())) probeOff(spec, r, now);
                 }
                 case FENCED -> {
-                    if (heartbeating) observe(r.id(), ServerState.RUNNING, "repaired: agent heartbeating again");
+                    // A heartbeat heard within a failure timeout of the fence was on its way before it (waiting in this
+                    // node's HTTP server, or let through after a link flap): taken as a repair, it un-fenced a server
+                    // the BMC had just powered off, and the failover failed at move-profile (namespace campaign, a
+                    // 700 ms flap). A repaired server boots before it heartbeats, which takes longer than that.
+                    if (heartbeating && seen.isAfter(r.since().plus(policy.failureTimeout()))) {
+                        observe(r.id(), ServerState.RUNNING, "repaired: agent heartbeating again");
+                    }
                 }
             }
         }
