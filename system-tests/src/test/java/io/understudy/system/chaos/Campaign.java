@@ -26,7 +26,7 @@ final class Campaign implements AutoCloseable {
     /** What a campaign did and found. */
     record Report(int from, int trials, Map<FaultKind, Integer> applied, List<Finding> findings, boolean raftPartitions) {
         int leaderKills() {
-            return applied.getOrDefault(FaultKind.LEADER_KILL, 0);
+            return applied.getOrDefault(FaultKind.LEADER_KILL, 0) + applied.getOrDefault(FaultKind.LEADER_KILL_AT_STEP, 0);
         }
 
         int partitions() {

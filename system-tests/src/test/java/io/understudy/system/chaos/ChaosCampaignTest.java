@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class ChaosCampaignTest {
     /**
-     * Fixed seeds for CI, chosen for their mix (as root with iptables; schedules drawn since the cold group came in):
+     * Fixed seeds for CI, chosen for their mix (as root with iptables; schedules drawn since the variant kinds came in):
      * 2 takes the power of the cold spare, kills n1 and crashes r1 with a spare's power stuck; 4 crashes the cold
      * blade c1, cuts the agents' link to n1, restarts n3 from an empty data directory and blocks n3's Raft port; 18
-     * kills the leader while r1 crashes; 47 puts the cold group in maintenance, asks an operator's failover and
-     * fallback, takes a spare's BMC down and cuts a link. Seed 2 found a split brain (fixed: sim-dc kept a powered-off
-     * server's identity at its bay), then a profile left on a server that came back from a power loss without it
-     * (fixed: engine ProfileWatcher brings it up there again).
+     * kills the leader once a job is at move-profile while r1 crashes; 47 drains the cold spare, asks an operator's
+     * planned move and fallback of p6, takes a spare's BMC down and cuts a link. Seed 2 found a split brain (fixed:
+     * sim-dc kept a powered-off server's identity at its bay), then a profile left on a server that came back from a
+     * power loss without it (fixed: engine ProfileWatcher brings it up there again).
      */
     private static final List<Long> CI_SEEDS = List.of(2L, 4L, 18L, 47L);
     private static final double SPEED = 2;

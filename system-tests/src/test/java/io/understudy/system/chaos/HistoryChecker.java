@@ -35,13 +35,16 @@ final class HistoryChecker {
         return out;
     }
 
-    /** Invariant 3: no spare in two running jobs at once; no profile sent to a server that does not meet its needs. */
+    /** The jobs that reserve their target: a failover's spare, a move's target, a fallback's home. */
+    static final Set<String> TAKES_A_SPARE = Set.of("failover", "move", "fallback");
+
+    /** Invariant 3: no server the target of two running jobs at once; no profile sent to a server that does not meet its needs. */
     static void spareReservedOnce(JobViews v, long firstJob, List<Violation> out) {
         Set<String> said = new HashSet<>();
         for (JobViews.Listing list : v.lists) {
             Map<String, Long> byTarget = new HashMap<>();
             for (JobViews.Seen s : list.jobs()) {
-                if (s.id() < firstJob || !"running".equals(s.text("status")) || !"failover".equals(s.text("type"))) continue;
+                if (s.id() < firstJob || !"running".equals(s.text("status")) || !TAKES_A_SPARE.contains(s.text("type"))) continue;
                 String target = s.text("target");
                 if (target == null) continue;
                 Long other = byTarget.putIfAbsent(target, s.id());
@@ -53,7 +56,7 @@ final class HistoryChecker {
         }
         for (JsonNode j : v.newest().values()) {
             String target = j.path("target").asText(null);
-            if (j.path("id").asLong() < firstJob || !"failover".equals(j.path("type").asText()) || target == null) continue;
+            if (j.path("id").asLong() < firstJob || !TAKES_A_SPARE.contains(j.path("type").asText()) || target == null) continue;
             if (!ChaosDataCenter.qualifies(j.path("profile").asText(), target)) {
                 out.add(new Violation("3", "job " + j.path("id").asLong() + " chose " + target + " for " + j.path("profile").asText()
                         + ", which does not meet its needs (" + ChaosDataCenter.server(target) + ")"));

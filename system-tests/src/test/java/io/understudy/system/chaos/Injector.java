@@ -44,6 +44,14 @@ final class Injector {
             case MAINTENANCE -> answer(api.post(anyNode(), "/api/v1/groups/" + f.target() + "/maintenance", "{\"on\":true}"));
             case NODE_KILL, NODE_WIPE -> kill(f, f.target());
             case LEADER_KILL -> kill(f, leader());
+            case LEADER_KILL_AT_STEP -> {
+                String at = awaitStep(f.target());
+                String killed = kill(f, leader());
+                System.out.println("    " + f + ": " + killed + " (" + at + ")");
+                yield killed + " (" + at + ")";
+            }
+            case OPERATOR_MOVE -> answer(api.post(anyNode(), "/api/v1/profiles/" + f.target() + "/move", "{\"toSpare\":true}"));
+            case DRAIN -> answer(api.post(anyNode(), "/api/v1/drain", "{\"servers\":[\"" + f.target() + "\"],\"force\":true}"));
             case AGENT_PARTITION -> answer(api.post(ApiClient.SIM_DC, linkPath(f.target(), true), null));
             case RAFT_PARTITION -> {
                 raft.block(plane.raftPort(f.target()));
@@ -78,6 +86,7 @@ final class Injector {
         String outcome = switch (f.kind()) {
             case LOCK -> answer(api.post(anyNode(), "/api/v1/profiles/" + f.target() + "/unlock", null));
             case MAINTENANCE -> answer(api.post(anyNode(), "/api/v1/groups/" + f.target() + "/maintenance", "{\"on\":false}"));
+            case DRAIN -> answer(api.post(anyNode(), "/api/v1/undrain", "{\"servers\":[\"" + f.target() + "\"]}"));
             case AGENT_PARTITION -> answer(api.post(ApiClient.SIM_DC, linkPath(f.target(), false), null));
             case RAFT_PARTITION -> {
                 raft.heal(plane.raftPort(f.target()));
@@ -108,6 +117,26 @@ final class Injector {
         } catch (AssertionError | java.io.IOException e) {
             return "failed: " + node + " did not start: " + firstLine(e.getMessage());
         }
+    }
+
+    /** The longest a leader kill waits for a job to reach its step (the faults after it wait as long). */
+    static final Duration AT_STEP_WAIT = Duration.ofSeconds(3);
+
+    /** Waits (bounded) until a running job shows {@code step}; says which job, or that none did. */
+    private String awaitStep(String step) throws InterruptedException {
+        long deadline = System.nanoTime() + AT_STEP_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            ApiClient.Answer jobs = api.get(anyNode(), "/api/v1/jobs");
+            if (jobs.json() != null) {
+                for (JsonNode j : jobs.json()) {
+                    if (j.path("status").asText().equals("running") && step.equals(j.path("currentStep").asText(null))) {
+                        return "job " + j.path("id").asLong() + " at " + step;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        return "no job reached " + step + " within " + AT_STEP_WAIT.toSeconds() + " s";
     }
 
     /** A running node to send an operator's request to (any member forwards to the leader). */

@@ -12,6 +12,10 @@ import java.util.stream.Collectors;
  * schedule, so a violation is reproduced by its seed, and shrunk by dropping faults from it.
  */
 record Schedule(long seed, List<Fault> faults) {
+    /** The job steps a leader kill may wait for: a failover's, a fallback's and a move's. */
+    static final List<String> STEPS = List.of("check-group", "identify-source", "select-spare", "fence", "move-profile",
+            "activate", "verify", "release", "release-spare", "sync-data", "check-move", "stop-source", "release-source");
+
     /** How long the faults are spread over, wall time. */
     static final long SPAN_MS = 8_000;
 
@@ -22,7 +26,8 @@ record Schedule(long seed, List<Fault> faults) {
     /** A random schedule of 2 to 6 faults; {@code allowed} leaves out what this machine cannot do (Raft partitions without root). */
     static Schedule draw(long seed, Set<FaultKind> allowed) {
         Random r = new Random(seed);
-        List<FaultKind> kinds = List.copyOf(allowed);
+        Random variants = new Random(seed * 31 + 7);
+        List<FaultKind> kinds = allowed.stream().filter(k -> k.variantOf() == null).toList();
         List<String> servers = ChaosDataCenter.serverIds();
         List<String> profiles = ChaosDataCenter.profiles();
         int n = 2 + r.nextInt(5);
@@ -44,6 +49,20 @@ record Schedule(long seed, List<Fault> faults) {
                 case NODE_KILL, NODE_WIPE, LEADER_KILL, AGENT_PARTITION, RAFT_PARTITION, LOCK, MAINTENANCE -> 1_000 + r.nextLong(4_000);
                 default -> 0;
             };
+            // Always drawn, so each fault's variant does not depend on the others'.
+            boolean variant = variants.nextBoolean();
+            int pick = variants.nextInt(1 << 16);
+            for (FaultKind v : allowed) {
+                if (!variant || v.variantOf() != k) continue;
+                k = v;
+                target = switch (v) {
+                    case OPERATOR_MOVE -> profiles.get(pick % profiles.size());
+                    case DRAIN -> servers.get(pick % servers.size());
+                    case LEADER_KILL_AT_STEP -> STEPS.get(pick % STEPS.size());
+                    default -> target;
+                };
+                break;
+            }
             out.add(new Fault(at, k, target, lasts));
         }
         out.sort((a, b) -> Long.compare(a.atMs(), b.atMs()));

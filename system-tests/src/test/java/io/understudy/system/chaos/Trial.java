@@ -104,7 +104,7 @@ final class Trial {
         Thread.sleep(Math.max(0, Schedule.SPAN_MS - (System.nanoTime() - start) / 1_000_000) + 3_000);
     }
 
-    /** Every partition healed, every node running, every server repaired, no lock, no maintenance. */
+    /** Every partition healed, every node running, every server repaired, no lock, no maintenance, nothing drained. */
     private void heal() throws Exception {
         injector.awaitRestarts();
         raft.healAll();
@@ -117,6 +117,8 @@ final class Trial {
         for (String s : ChaosDataCenter.serverIds()) api.post(ApiClient.SIM_DC, "/v1/sim/servers/" + s + "/repair", null);
         for (String p : ChaosDataCenter.profiles()) api.post(injector.anyNode(), "/api/v1/profiles/" + p + "/unlock", null);
         for (String g : ChaosDataCenter.GROUPS) api.post(injector.anyNode(), "/api/v1/groups/" + g + "/maintenance", "{\"on\":false}");
+        api.post(injector.anyNode(), "/api/v1/undrain", "{\"servers\":[" + ChaosDataCenter.serverIds().stream()
+                .map(x -> "\"" + x + "\"").collect(java.util.stream.Collectors.joining(",")) + "]}");
     }
 
     /**
