@@ -110,11 +110,11 @@ public final class HeartbeatSender {
 
     /**
      * Sends the newest pending heartbeat when nothing is in flight. When the one in flight was sent before the previous
-     * heartbeat call, it is stuck (a request sent into a link flap waits for TCP's retransmission, 200 ms, then 400, 800...
-     * while the link is long back), so the newest goes alongside it on a fresh connection: a 300 ms flap then costs
-     * 300 ms of heartbeats, not the seconds of a back-off (the namespace campaign's link flaps failed a healthy server
-     * over at a 1 s failure timeout). {@code previousCall}: the heartbeat call before this one, or
-     * {@code Long.MIN_VALUE} from a completion (which never adds a second request).
+     * heartbeat call, it is stuck (a request sent into a moment of packet loss waits for TCP's retransmission, 200 ms,
+     * then 400, 800... while the network is long back), so the newest goes alongside it on a fresh connection: the
+     * silence a flap costs is then about the flap, not TCP's back-off, which at a 1 s failure timeout fails a healthy
+     * server over. {@code previousCall}: the heartbeat call before this one, or {@code Long.MIN_VALUE} from a completion
+     * (which never adds a second request).
      */
     private void drain(int node, Slot slot, long previousCall) {
         Pending next;
