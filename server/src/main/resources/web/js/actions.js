@@ -92,7 +92,7 @@ export async function move(profile) {
   return null;
 }
 
-/** A planned move to a server the operator picked (same group, running, no profile). */
+/** A planned move to a server the operator picked (same group, no profile, running or off). */
 export async function moveTo(profile, to) {
   const p = app.index.profiles.get(profile);
   const ok = await confirm('Move ' + profile + ' from ' + p.server + ' to ' + to + '?', [

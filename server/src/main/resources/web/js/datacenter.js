@@ -57,7 +57,7 @@ function chassis(e) {
 function enclosureActions(root, e, bays) {
   const servers = [...bays.values()];
   const all = servers.length > 0 && servers.every((s) => s.drained);
-  const want = can('admin') && servers.length && !app.whatIf.on ? (all ? 'undrain' : 'drain') : '';
+  const want = can('admin') && servers.length > 0 && !app.whatIf.on ? (all ? 'undrain' : 'drain') : '';
   if (root.dataset.shows === want) return;
   root.dataset.shows = want;
   fill(root, !want ? null : h('button.act.small', { type: 'button', dataset: { action: want, enclosure: e.id },
