@@ -55,7 +55,9 @@ public final class Agent implements AutoCloseable {
         this.settings = s;
         this.host = host;
         this.scheduler = scheduler;
-        HostDrivers drivers = new HostDrivers(s.server(), host);
+        // After an identity order the next heartbeat lists the addresses again: a list up to ADDRESSES_EVERY old still
+        // showed a released alias after the move ended, and the control plane took it for a split brain.
+        HostDrivers drivers = new HostDrivers(s.server(), host, () -> addressesAt = null);
         orders = new AgentServer(Map.of(s.server(), s.secret()), drivers, drivers, data, clock).start(s.bind(), s.port());
         selfFence = new SelfFence(s.nodes().size(), scheduler, this::fenceSelf);
         sender = new HeartbeatSender(s.nodes(), clock.millis(), this::replied);

@@ -10,10 +10,17 @@ import io.understudy.model.config.ProfileSpec;
 final class HostDrivers implements IdentityDriver, WorkloadDriver {
     private final String server;
     private final Host host;
+    /** Told after an identity was applied or released: what the heartbeats report as held is out of date. */
+    private final Runnable identityChanged;
 
     HostDrivers(String server, Host host) {
+        this(server, host, () -> { });
+    }
+
+    HostDrivers(String server, Host host, Runnable identityChanged) {
         this.server = server;
         this.host = host;
+        this.identityChanged = identityChanged;
     }
 
     private void mine(String s) throws DriverException {
@@ -23,13 +30,21 @@ final class HostDrivers implements IdentityDriver, WorkloadDriver {
     @Override
     public void assign(String s, ProfileSpec profile, CallContext ctx) throws DriverException {
         mine(s);
-        host.applyIdentity(profile);
+        try {
+            host.applyIdentity(profile);
+        } finally {
+            identityChanged.run();
+        }
     }
 
     @Override
     public void release(String s, ProfileSpec profile, CallContext ctx) throws DriverException {
         mine(s);
-        host.releaseIdentity(profile);
+        try {
+            host.releaseIdentity(profile);
+        } finally {
+            identityChanged.run();
+        }
     }
 
     @Override

@@ -38,6 +38,13 @@ import java.util.concurrent.Executor;
 final class SplitBrainWatcher {
     /** Reports older than this are not trusted to describe the server now. */
     static final Duration FRESH = Duration.ofSeconds(3);
+    /**
+     * How old an agent's list of held addresses may be when it arrives: read at most a second before its heartbeat
+     * (the agent lists them once a second), and that heartbeat up to its one-second timeout on the way. Reports within
+     * this long after a profile moved may describe the layout before it: the released source of a preloaded switchover
+     * was told to give up the workload it kept as the standby (CI, PlannedMoveNetnsTest).
+     */
+    static final Duration REPORT_LAG = Duration.ofSeconds(2);
     /** One order to the same yielding side per this long: it may take a while to stop a workload. */
     static final Duration AGAIN = Duration.ofSeconds(5);
 
@@ -157,7 +164,7 @@ final class SplitBrainWatcher {
                 if (r == null || r.server() == null || r.activeJob() != null || other.equals(r.server())) continue;
                 GroupSpec g = s.config().group(p.group()).orElse(null);
                 if (g == null || !(g.servers().contains(other) || g.spares().contains(other))) continue;
-                if (!h.at().isAfter(moved.getOrDefault(p.id(), Instant.EPOCH))) continue;
+                if (!h.at().isAfter(moved.getOrDefault(p.id(), Instant.EPOCH).plus(REPORT_LAG))) continue;
                 out.putIfAbsent(p.id() + "@" + other, new Conflict(p, r.server(), other, address, g.policy().splitBrainYield(), other.equals(p.home())));
             }
         }

@@ -53,6 +53,29 @@ class SplitBrainTest {
         assertThat(f.engine.decisions().about("web-1").stream().filter(d -> d.text().contains("split brain"))).hasSize(1);
     }
 
+    @Test
+    void sourceListedItsAddressesBeforeItReleased_reportArrivedAfterTheMove_wasTakenForASplitBrain() {
+        SimFixture f = new SimFixture(DataCenters.demo(), SimTimings.FAST).settled();
+        var r = f.engine.operations().move("web-1", null, "operator");
+        assertThat(r.ok()).as(r.message()).isTrue();
+        assertThat(f.runUntil(() -> !f.job(r.job()).active(), Duration.ofMinutes(1))).isTrue();
+        assertThat(f.job(r.job()).status()).isEqualTo(Job.Status.SUCCEEDED);
+        java.time.Instant ended = f.job(r.job()).ended();
+        String alias = f.config.profiles().stream().filter(p -> p.id().equals("web-1")).findFirst().orElseThrow()
+                .identity().addresses().get(0).replaceAll("/.*", "");
+        // dl-1's agent listed its addresses just before it released the alias; the heartbeat carrying the list
+        // arrives right after the move ended.
+        f.engine.detector().addresses("dl-1", List.of("198.18.99.1", alias), ended.plusMillis(300));
+        f.run(Duration.ofMillis(500));
+        assertThat(f.alarm(AlarmType.SPLIT_BRAIN, "web-1")).as("an old list is no split brain").isEmpty();
+        assertThat(f.engine.decisions().about("web-1")).noneSatisfy(d -> assertThat(d.text()).contains("split brain"));
+        // Still held well after the move: that is one.
+        f.run(SplitBrainWatcher.REPORT_LAG);
+        f.engine.detector().addresses("dl-1", List.of("198.18.99.1", alias), f.clock.now());
+        f.run(Duration.ofMillis(500));
+        assertThat(f.alarm(AlarmType.SPLIT_BRAIN, "web-1")).isPresent();
+    }
+
     /**
      * Regression (engineRoundGrewWithServersTimesProfiles): with 1,000 servers reporting the addresses they hold, the
      * scan compared every profile with every member of its group; now one pass over the reports through an index of

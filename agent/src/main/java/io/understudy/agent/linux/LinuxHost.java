@@ -158,10 +158,13 @@ public final class LinuxHost implements Host, AutoCloseable {
 
     /**
      * Every IPv4 address on the interface now ({@code a.b.c.d}, no prefix): the server's own and every alias, whoever
-     * put it there. Reported with heartbeats, so the control plane can see an alias held by two servers.
+     * put it there. Reported with heartbeats, so the control plane can see an alias held by two servers. Not under the
+     * identity lock: the heartbeat thread reads it, and {@link #applyIdentity} holds that lock through its ARP probe
+     * (about a second), which silenced a spare's heartbeats as it took a profile and got it failed over (CI, the
+     * namespace lab's preloaded switchover). A listing taken during a change shows one side of it.
      */
     @Override
-    public synchronized List<String> heldAddresses() throws DriverException {
+    public List<String> heldAddresses() throws DriverException {
         return List.copyOf(link.addresses().keySet());
     }
 
