@@ -135,7 +135,7 @@ class AgentTest {
     }
 
     /** Waits as long as the machine's load says (the first heartbeat missed 10 s flat at a load of 12 on 2 cores). */
-    private static void awaitReal(BooleanSupplier condition) throws InterruptedException {
+    static void awaitReal(BooleanSupplier condition) throws InterruptedException {
         Duration limit = Patience.scaled(Duration.ofSeconds(10));
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.understudy.drivers.agent.AgentProtocol;
-import io.understudy.testkit.Patience;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -61,10 +60,10 @@ class HeartbeatSenderTest {
                 HeartbeatSender.Replies.NONE, Duration.ofMinutes(10));
         AgentProtocol.Inventory inv = new AgentProtocol.Inventory("NS1", 2, 4, "ok");
         sender.heartbeat("a", "secret", inv);                  // 1: stuck at the node
-        awaitReal(() -> heard.contains(1L));
+        AgentTest.awaitReal(() -> heard.contains(1L));
         sender.heartbeat("a", "secret", inv);                  // 2: the first has been waiting less than a heartbeat: held
         sender.heartbeat("a", "secret", inv);                  // 3: the first was already in flight at the previous call: goes beside it
-        awaitReal(() -> heard.contains(3L));
+        AgentTest.awaitReal(() -> heard.contains(3L));
         assertThat(heard).as("the held heartbeat is replaced by the newer one, not sent late").doesNotContain(2L);
         release.countDown();
     }
@@ -78,17 +77,9 @@ class HeartbeatSenderTest {
         for (long i = 1; i <= 20; i++) {
             sender.heartbeat("a", "secret", inv);
             long seq = i;
-            awaitReal(() -> heard.contains(seq));
+            AgentTest.awaitReal(() -> heard.contains(seq));
         }
         assertThat(heard).as("one request per heartbeat, nothing beside it").containsExactlyElementsOf(
                 java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
-    }
-
-    private static void awaitReal(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Patience.scaled(Duration.ofSeconds(10)).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("not within the machine's patience");
-            Thread.sleep(10);
-        }
     }
 }
