@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.understudy.drivers.DriverException;
 import io.understudy.testkit.DrivenScheduler;
-import java.nio.file.Files;
+import io.understudy.testkit.Executables;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,8 +56,6 @@ class LinuxHostStartTest {
     }
 
     private void tool(String name, String body) throws Exception {
-        Path p = bin.resolve(name);
-        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Executables.write(bin.resolve(name), "#!/bin/sh\n" + body + "\n", "755");
     }
 }

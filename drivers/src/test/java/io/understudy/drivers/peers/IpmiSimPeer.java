@@ -2,6 +2,7 @@ package io.understudy.drivers.peers;
 
 import io.understudy.drivers.process.Tools;
 import io.understudy.model.config.Bmc;
+import io.understudy.testkit.Executables;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -88,8 +89,7 @@ public final class IpmiSimPeer implements AutoCloseable {
         String password = "pw" + HexFormat.of().formatHex(raw);
         int port = freeUdpPort();
         Path script = dir.resolve("chassis.sh");
-        Files.writeString(script, chassisScript);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Executables.write(script, chassisScript, "700");
         Files.writeString(dir.resolve("power"), "1\n");
         Files.writeString(dir.resolve("password"), password + "\n");
         Files.setPosixFilePermissions(dir.resolve("password"), PosixFilePermissions.fromString("rw-------"));

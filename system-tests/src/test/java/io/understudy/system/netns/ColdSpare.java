@@ -2,10 +2,9 @@ package io.understudy.system.netns;
 
 import io.understudy.drivers.peers.IpmiSimPeer;
 import io.understudy.drivers.process.ProcessRunner;
+import io.understudy.testkit.Executables;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +31,7 @@ final class ColdSpare {
         String boot = "#!/bin/sh\n# the host boots: its agent starts\n"
                 + cmd.stream().map(ColdSpare::quote).collect(Collectors.joining(" ")) + " >> " + quote(log.toString()) + " 2>&1 < /dev/null &\n";
         Path script = bmc.dir().resolve("boot");
-        Files.writeString(script, boot);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Executables.write(script, boot, "700");
         // Off the way its BMC turns it off, before the control plane first looks.
         ProcessRunner.Result r = run(List.of("sh", bmc.dir().resolve("chassis.sh").toString(), "0x20", "set", "power", "0"));
         if (r.exit() != 0 || bmc.powered()) throw new IOException("cannot power off " + h + ": " + r.stderr());
