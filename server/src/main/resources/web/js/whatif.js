@@ -92,9 +92,13 @@ export function result(root) {
   fill(root,
     h('p.plan-head', plan.failing.length + ' server(s) fail: ' + lands.length + ' profile(s) land on a spare, '
       + down.length + ' stay down.'),
-    h('ul.plan-list', plan.entries.map((e) => h('li', { class: e.to ? 'lands' : 'down', dataset: { planProfile: e.profile } },
+    // Listed in the order they would start: a profile's workload waits for those it starts after (its `after`).
+    h('ol.plan-list', plan.entries.map((e) => h('li', { class: e.to ? 'lands' : 'down',
+      dataset: { planProfile: e.profile, planWave: e.wave == null ? '' : String(e.wave) } },
       icon(e.to ? 'land' : 'failed'),
+      e.to ? h('span.plan-wave', e.wave == null ? 'waits' : 'starts ' + e.wave + '.') : null,
       h('b', e.profile), e.to ? ' ' + e.from + ' → ' + e.to : ' stays down (was on ' + e.from + ')',
+      e.waitsFor && e.waitsFor.length ? h('span.plan-after', ' after ' + e.waitsFor.join(', ')) : null,
       e.reason ? h('span.muted', ' — ' + e.reason) : null))),
     plan.entries.length ? null : h('p.muted', 'No profile runs on the failing servers: nothing would move.'));
 }

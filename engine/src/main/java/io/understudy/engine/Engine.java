@@ -38,6 +38,7 @@ public final class Engine implements StateStore.LeadershipListener {
     private final DataSync data;
     private final SplitBrainWatcher splitBrain;
     private final ProfileWatcher profiles;
+    private final BootOrderWatcher bootOrder;
     private final ResourceWatcher resources;
     private final HookDispatcher hooks;
     private final HookCalls hookCalls;
@@ -79,6 +80,7 @@ public final class Engine implements StateStore.LeadershipListener {
         this.data = new DataSync(store, drivers, scheduler, stepExecutor, decisions);
         this.splitBrain = new SplitBrainWatcher(store, drivers, detector, scheduler, stepExecutor, decisions);
         this.profiles = new ProfileWatcher(store, drivers, detector, scheduler, stepExecutor, decisions);
+        this.bootOrder = new BootOrderWatcher(store, drivers, scheduler, stepExecutor, decisions);
         this.resources = new ResourceWatcher(store, detector::reported, scheduler, decisions);
         store.addLeadershipListener(this);
     }
@@ -121,6 +123,7 @@ public final class Engine implements StateStore.LeadershipListener {
         guarded("data sync", data::tick);
         guarded("split brain", splitBrain::tick);
         guarded("profiles", profiles::tick);
+        guarded("boot order", bootOrder::tick);
         guarded("hooks", hooks::tick);
         guarded("control-plane members", members::tick);
     }

@@ -141,6 +141,21 @@ final class ProfileWatcher {
         String id = m.profile().id();
         String why = id + " is recorded on " + m.server() + ", but its agent reports " + String.join(" ", m.aliases())
                 + " missing (the server came back without a failover)";
+        if (!m.profile().after().isEmpty()) {
+            // Ordered boot: not before every profile it starts after runs; the wait is no attempt.
+            List<String> waiting = Followed.waiting(store.read(s -> Followed.look(s, m.profile())), drivers, ctx);
+            if (!waiting.isEmpty()) {
+                attempts.computeIfPresent(id, (k, a) -> new Attempts(a.server(), attempt - 1, scheduler.now().plus(m.policy().heartbeatInterval())));
+                String text = why + ": waiting for " + String.join("; ", waiting) + " before it starts there (boot order)";
+                decisions.record(id, text);
+                Instant since = missingSince.getOrDefault(id, m.reportedAt());
+                Instant now = scheduler.now();
+                if (!now.isBefore(since.plus(m.policy().bootTimeout())) && store.read(s -> s.openAlarm(AlarmType.BOOT_ORDER_WAITING, id).isEmpty())) {
+                    store.submit(new RaiseAlarm(AlarmType.BOOT_ORDER_WAITING, id, text + " (for " + Durations.format(Duration.between(since, now)) + ")", now));
+                }
+                return;
+            }
+        }
         try {
             drivers.identity().assign(m.server(), m.profile(), ctx);
             drivers.workload().start(m.server(), m.profile(), ctx);

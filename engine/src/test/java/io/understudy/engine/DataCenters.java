@@ -39,7 +39,7 @@ final class DataCenters {
     }
 
     static ProfileSpec fallback(ProfileSpec p, FallbackMode mode) {
-        return new ProfileSpec(p.id(), p.group(), p.home(), p.identity(), p.workload(), p.requirements(), p.priority(), mode, p.protection(), p.dataDir());
+        return new ProfileSpec(p.id(), p.group(), p.home(), p.identity(), p.workload(), p.requirements(), p.priority(), mode, p.protection(), p.dataDir(), p.after());
     }
 
     static Policy policy(GroupPolicy p) {

@@ -21,7 +21,7 @@ class FailedJobStateTest {
         Identity i = p.identity();
         Identity san = new Identity(i.hostname(), i.addresses(), i.macs(),
                 List.of(new FcPort("fc0", "50:01:43:80:01:00:00:09", "50:01:43:80:02:00:00:09", true)));
-        return new ProfileSpec(p.id(), p.group(), p.home(), san, p.workload(), p.requirements(), p.priority(), p.fallback(), p.protection(), p.dataDir());
+        return new ProfileSpec(p.id(), p.group(), p.home(), san, p.workload(), p.requirements(), p.priority(), p.fallback(), p.protection(), p.dataDir(), p.after());
     }
 
     @Test

@@ -133,4 +133,30 @@ class ProfileWatcherTest {
         assertThat(broughtUp(f, "web-3")).isZero();
         assertThat(f.sim.holders("web-3")).containsExactly(f.onlyJob().target());
     }
+
+    /** Ordered boot with agents in the OS: web-1 starts after web-2; both servers come back, web-1's first. */
+    @Test
+    void twoServersBackWithoutTheirIdentities_theFollowerIsBroughtUpOnlyAfterWhatItFollows() {
+        DataCenterConfig dc = DataCenters.withPolicy(DataCenters.withProfile(alertOnly(Duration.ofSeconds(5), 3), "web-1",
+                p -> p.withAfter(List.of("web-2"))), "hot", p -> DataCenters.policy(p).boot(Duration.ofSeconds(20)).build());
+        SimFixture f = fixture(dc, a -> a);
+        f.fail("dl-1", Fault.POWER_LOSS);
+        f.fail("dl-2", Fault.POWER_LOSS);
+        f.run(Duration.ofSeconds(3));
+        f.sim.repair("dl-1");
+        assertThat(f.runUntil(() -> f.engine.decisions().about("web-1").stream().anyMatch(d -> d.text().contains("waiting for web-2")),
+                Duration.ofMinutes(1))).isTrue();
+        f.run(Duration.ofSeconds(30));
+        assertThat(f.sim.view("dl-1").workloadRunning()).as("web-1 waits while web-2's server is down").isFalse();
+        assertThat(f.alarm(AlarmType.BOOT_ORDER_WAITING, "web-1").orElseThrow().text()).contains("waiting for web-2");
+        assertThat(broughtUp(f, "web-1")).isZero();
+
+        f.sim.repair("dl-2");
+        assertThat(f.runUntil(() -> f.sim.view("dl-1").workloadRunning() && f.sim.view("dl-2").workloadRunning(), Duration.ofMinutes(1))).isTrue();
+        var starts = f.sim.hardwareLog().events().stream().filter(e -> e.kind().equals(io.understudy.sim.HardwareEvent.WORKLOAD_ON))
+                .map(io.understudy.sim.HardwareEvent::profile).toList();
+        assertThat(starts.lastIndexOf("web-1")).isGreaterThan(starts.lastIndexOf("web-2"));
+        assertThat(f.alarm(AlarmType.PROFILE_DOWN, "web-1")).as("waiting took none of its attempts").isEmpty();
+        assertThat(f.alarm(AlarmType.BOOT_ORDER_WAITING, "web-1")).as("raised past the boot timeout, cleared once it started").isEmpty();
+    }
 }

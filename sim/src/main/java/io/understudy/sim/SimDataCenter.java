@@ -38,6 +38,11 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
     private final TruthRecorder truth = new TruthRecorder(log);
     /** Each profile's alias addresses without their prefix length, as an agent reports them. */
     private final Map<String, List<String>> aliases = new TreeMap<>();
+    /**
+     * Profiles that start after others (ordered boot): their workload is not started by the server's boot, as a
+     * service left out of the OS's boot sequence; the control plane starts it once what it follows runs.
+     */
+    private final java.util.Set<String> ordered = new java.util.TreeSet<>();
 
     /** Builds the data center as configured, each profile live on its home server, cold spares off, hot spares booted. */
     public SimDataCenter(DataCenterConfig config, Scheduler scheduler, SimTimings timings) {
@@ -60,6 +65,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
             }
         }
         for (ProfileSpec p : config.profiles()) {
+            if (!p.after().isEmpty()) ordered.add(p.id());
             aliases.put(p.id(), p.identity().addresses().stream().map(a -> a.replaceAll("/.*", "")).toList());
             SimServer home = servers.get(p.home());
             if (home == null) continue;
@@ -266,7 +272,7 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         s.booted = true;
         if (s.assigned != null) {
             s.active = s.assigned;
-            s.workloadRunning = true;
+            s.workloadRunning = !ordered.contains(s.assigned);
         }
         look("booted");
     }

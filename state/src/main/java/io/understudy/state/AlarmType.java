@@ -40,7 +40,12 @@ public enum AlarmType {
      * A control-plane member answers the leader but has not reached the commit index of a while ago: it is not fed
      * (the leader's step-downs did not help, or its disk cannot keep up). The group runs on its majority meanwhile.
      */
-    @JsonProperty("control-plane-member-behind") CONTROL_PLANE_MEMBER_BEHIND;
+    @JsonProperty("control-plane-member-behind") CONTROL_PLANE_MEMBER_BEHIND,
+    /**
+     * Ordered boot: a profile's workload has waited longer than its group's boot timeout for the profiles it starts
+     * after (its {@code after}) to run. It goes on waiting; the alarm clears once it starts.
+     */
+    @JsonProperty("boot-order-waiting") BOOT_ORDER_WAITING;
 
     public String wire() {
         return name().toLowerCase().replace('_', '-');

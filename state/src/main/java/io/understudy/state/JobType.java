@@ -62,6 +62,21 @@ public enum JobType {
         return List.copyOf(out);
     }
 
+    /**
+     * The step a profile that starts after others (ordered boot, its {@code after}) waits in before activate, until
+     * every profile it follows is verified running.
+     */
+    public static final String BOOT_ORDER = "boot-order";
+
+    /** The steps with {@link #BOOT_ORDER} before activate when the profile starts after others. */
+    public List<String> steps(GroupPolicy policy, boolean vetoHook, boolean ordered) {
+        List<String> plain = steps(policy, vetoHook);
+        if (!ordered) return plain;
+        List<String> out = new java.util.ArrayList<>(plain);
+        out.add(out.indexOf("activate"), BOOT_ORDER);
+        return List.copyOf(out);
+    }
+
     /** The steps a job of this kind runs in a group with this policy: fixed when the job is created. */
     public List<String> steps(GroupPolicy policy) {
         return this == FAILOVER && policy != null && policy.fenceFirst() ? VCEM_FAILOVER : steps;

@@ -245,7 +245,7 @@ public final class StateMachine {
         GroupSpec group = state.index().group(spec.group()).orElse(null);
         HookEvent veto = c.type().vetoEvent();
         boolean preHook = veto != null && !state.config.hooksFor(spec.group(), veto).isEmpty();
-        List<Step> steps = c.type().steps(group == null ? null : group.policy(), preHook).stream().map(n -> new Step(n, Step.Status.PENDING, null, null, null)).toList();
+        List<Step> steps = c.type().steps(group == null ? null : group.policy(), preHook, !spec.after().isEmpty()).stream().map(n -> new Step(n, Step.Status.PENDING, null, null, null)).toList();
         state.jobs.put(id, new Job(id, c.type(), spec.group(), p.id(), c.source(), target, Job.Status.RUNNING, steps,
                 c.startedBy(), c.reason(), c.at(), null, null, null));
         state.profiles.put(p.id(), p.job(id));

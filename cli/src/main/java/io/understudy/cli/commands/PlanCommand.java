@@ -48,10 +48,15 @@ public class PlanCommand extends ClientCommand {
             return Exit.OK;
         }
         options.out().println("failing: " + Views.str(plan, "failing").replace(",", ", "));
-        Table t = new Table("PROFILE", "FROM", "", "TO", "REASON");
+        // In the order they would start (ordered boot: a profile's workload waits for those it starts after).
+        Table t = new Table("START", "PROFILE", "FROM", "", "TO", "AFTER", "REASON");
         for (JsonNode e : plan.path("entries")) {
             JsonNode to = e.get("to");
-            t.row(Views.str(e, "profile"), Views.str(e, "from"), "->", to == null || to.isNull() ? "stays down" : to.asText(), Views.str(e, "reason"));
+            JsonNode wave = e.get("wave");
+            boolean lands = to != null && !to.isNull();
+            t.row(wave == null || wave.isNull() ? (lands ? "waits" : "-") : wave.asText(), Views.str(e, "profile"), Views.str(e, "from"), "->",
+                    lands ? to.asText() : "stays down", e.path("waitsFor").isEmpty() ? "-" : Views.str(e, "waitsFor").replace(",", ", "),
+                    Views.str(e, "reason"));
         }
         if (t.isEmpty()) options.out().println("no profile is affected");
         else t.print(options.out());

@@ -185,8 +185,26 @@ class ListCommandsTest {
         JsonNode sent = Json.MAPPER.readTree(api.requests("POST", "/api/v1/plan").get(0).body());
         assertThat(sent).isEqualTo(Json.MAPPER.readTree("{\"fail\":[\"enc1/bay1\",\"bl-2\"],\"failEnclosure\":[\"enc2\"]}"));
         assertThat(r.out()).contains("failing: bl-1, bl-2")
-                .containsPattern("web-1\\s+bl-1\\s+->\\s+bl-7\\s+free spare, same model")
-                .containsPattern("db-1\\s+bl-2\\s+->\\s+stays down\\s+no qualified spare left");
+                .containsPattern("web-1\\s+bl-1\\s+->\\s+bl-7\\s+-\\s+free spare, same model")
+                .containsPattern("db-1\\s+bl-2\\s+->\\s+stays down\\s+-\\s+no qualified spare left");
+    }
+
+    @Test
+    void plan_withABootOrder_printsTheWaveEachStartsIn_andWhatItStartsAfter() throws Exception {
+        api.on("POST", "/api/v1/plan", 200, "{'failing':['bl-1','bl-2','bl-3'],'entries':["
+                + "{'profile':'db','from':'bl-2','to':'bl-8','reason':'free spare','wave':1,'waitsFor':[]},"
+                + "{'profile':'app','from':'bl-1','to':'bl-7','reason':'free spare','wave':2,'waitsFor':['db']},"
+                + "{'profile':'web','from':'bl-3','to':'bl-9','reason':'free spare; would wait','wave':null,'waitsFor':['cache','app']},"
+                + "{'profile':'cache','from':'bl-4','to':null,'reason':'no qualified spare left','wave':null,'waitsFor':[]}]}");
+
+        Result r = TestCli.run(api.args("plan", "--fail-enclosure", "enc1"));
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).containsPattern("START\\s+PROFILE\\s+FROM\\s+TO\\s+AFTER\\s+REASON")
+                .containsPattern("1\\s+db\\s+bl-2\\s+->\\s+bl-8\\s+-\\s+free spare")
+                .containsPattern("2\\s+app\\s+bl-1\\s+->\\s+bl-7\\s+db\\s+free spare")
+                .containsPattern("waits\\s+web\\s+bl-3\\s+->\\s+bl-9\\s+cache, app\\s+free spare; would wait")
+                .containsPattern("-\\s+cache\\s+bl-4\\s+->\\s+stays down");
     }
 
     @Test

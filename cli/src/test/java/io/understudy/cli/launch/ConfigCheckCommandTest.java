@@ -56,6 +56,19 @@ class ConfigCheckCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
     }
 
+    @Test
+    void bootOrderCycle_isRefusedWithItsPath(@TempDir Path dir) throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        int at = readme.indexOf("## Configuration reference");
+        int start = readme.indexOf("```yaml\n", at) + "```yaml\n".length();
+        String yaml = readme.substring(start, readme.indexOf("```", start))
+                .replace("    priority: 1                  # lower wins a spare first\n", "    priority: 1\n    after: [app-1]\n");
+        Path file = Files.writeString(dir.resolve("cycle.yaml"), yaml);
+        Run r = run("config", "check", file.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("profiles[0].after: boot order cycle: db-1 -> app-1 -> db-1");
+    }
+
     /** Found in the first hour: memoryGiB gave "servers[0].memoryGib: Cannot map `null` into type `int` (set …)". */
     @Test
     void typoInAKeyNamedTheFieldItLeftUnset(@TempDir Path dir) throws Exception {

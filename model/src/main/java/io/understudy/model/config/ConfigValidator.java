@@ -108,6 +108,13 @@ public final class ConfigValidator {
                 errors.add(new ConfigError(at + ".dataDir", "expected an absolute path, got '" + p.dataDir() + "'"));
             }
             if (p.priority() < 0) errors.add(new ConfigError(at + ".priority", "expected 0 or more (lower wins), got " + p.priority()));
+            for (int j = 0; j < p.after().size(); j++) {
+                String f = p.after().get(j);
+                if (blank(f)) errors.add(new ConfigError(at + ".after[" + j + "]", "expected the id of a profile to start after"));
+                else if (f.equals(p.id())) errors.add(new ConfigError(at + ".after[" + j + "]", "a profile cannot start after itself ('" + f + "')"));
+                else if (dc.profiles().stream().noneMatch(o -> f.equals(o.id()))) errors.add(new ConfigError(at + ".after[" + j + "]",
+                        "unknown profile '" + f + "' (expected the id of a profile this one starts after)"));
+            }
             Identity id = p.identity();
             unique(errors, seen, at + ".identity.hostname", "hostname", id.hostname());
             for (int j = 0; j < id.addresses().size(); j++) {
@@ -133,7 +140,18 @@ public final class ConfigValidator {
                 }
             }
         }
+        List<String> cycle = io.understudy.model.policy.BootOrder.cycle(dc.profiles());
+        if (cycle.size() > 2) {
+            int i = indexOf(dc.profiles(), cycle.get(0));
+            errors.add(new ConfigError("profiles[" + i + "].after", "boot order cycle: " + String.join(" -> ", cycle)
+                    + " (each starts after the next, so none would ever start): expected no cycle"));
+        }
         return errors;
+    }
+
+    private static int indexOf(List<ProfileSpec> profiles, String id) {
+        for (int i = 0; i < profiles.size(); i++) if (id.equals(profiles.get(i).id())) return i;
+        return -1;
     }
 
     /** The command-line option by which a lab lets the simulator stand in for the agents its servers lack. */

@@ -1,5 +1,7 @@
 package io.understudy.model.config;
 
+import java.util.List;
+
 /**
  * A portable identity plus a workload, normally running on its home server.
  *
@@ -7,6 +9,8 @@ package io.understudy.model.config;
  * @param protection overrides the group's protection level when set
  * @param dataDir the workload's data directory on whichever server runs it: backed up, copied to the group's spares
  *                and restored before the workload starts elsewhere; null when the workload keeps no data
+ * @param after the profiles that must be verified running before this one's workload starts (ordered boot: at a
+ *              failover, a fallback, a move, a whole enclosure powering up); empty when it follows none
  */
 public record ProfileSpec(
         String id,
@@ -18,9 +22,11 @@ public record ProfileSpec(
         Integer priority,
         FallbackMode fallback,
         ProtectionLevel protection,
-        String dataDir) {
+        String dataDir,
+        List<String> after) {
 
     public ProfileSpec {
+        after = after == null ? List.of() : List.copyOf(after);
         if (identity == null) identity = new Identity(null, null, null, null);
         if (priority == null) priority = 100;
         if (fallback == null) fallback = FallbackMode.MANUAL;
@@ -30,5 +36,16 @@ public record ProfileSpec(
     public ProfileSpec(String id, String group, String home, Identity identity, Workload workload,
                        Requirements requirements, Integer priority, FallbackMode fallback, ProtectionLevel protection) {
         this(id, group, home, identity, workload, requirements, priority, fallback, protection, null);
+    }
+
+    public ProfileSpec(String id, String group, String home, Identity identity, Workload workload,
+                       Requirements requirements, Integer priority, FallbackMode fallback, ProtectionLevel protection,
+                       String dataDir) {
+        this(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, List.of());
+    }
+
+    /** This profile, following {@code profiles} at boot. */
+    public ProfileSpec withAfter(List<String> profiles) {
+        return new ProfileSpec(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, profiles);
     }
 }

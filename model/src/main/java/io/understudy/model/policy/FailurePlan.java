@@ -18,8 +18,22 @@ import java.util.function.Function;
 public final class FailurePlan {
     private FailurePlan() {}
 
-    /** One affected profile: where it runs now, where it would go (null: stays down), and why. */
-    public record Entry(String profile, String from, String to, String reason) {}
+    /**
+     * One affected profile: where it runs now, where it would go (null: stays down), and why.
+     *
+     * @param wave when its workload would start among those coming back (1 first; ordered boot, a profile's
+     *             {@code after}), or null when it stays down or would wait for one that stays down
+     * @param waitsFor the affected profiles it starts after
+     */
+    public record Entry(String profile, String from, String to, String reason, Integer wave, List<String> waitsFor) {
+        public Entry {
+            waitsFor = waitsFor == null ? List.of() : List.copyOf(waitsFor);
+        }
+
+        Entry(String profile, String from, String to, String reason) {
+            this(profile, from, to, reason, null, List.of());
+        }
+    }
 
     public static final Comparator<ProfileSpec> PRIORITY_ORDER =
             Comparator.comparingInt(ProfileSpec::priority).thenComparing(ProfileSpec::id);
@@ -69,6 +83,31 @@ public final class FailurePlan {
             }
             out.add(new Entry(p.id(), from, null, choice.explain()));
         }
+        return ordered(out, profiles);
+    }
+
+    /** The entries with the wave each would start in (ordered boot), those landing first by wave, then those that stay down. */
+    static List<Entry> ordered(List<Entry> entries, Map<String, ProfileSpec> profiles) {
+        Set<String> coming = new java.util.LinkedHashSet<>();
+        Set<String> down = new java.util.HashSet<>();
+        for (Entry e : entries) (e.to() != null ? coming : down).add(e.profile());
+        coming.removeAll(down);   // a preemptor's victim is listed twice: it stays down
+        Map<String, Integer> waves = BootOrder.waves(coming, down, profiles);
+        Set<String> affected = new java.util.HashSet<>(coming);
+        affected.addAll(down);
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : entries) {
+            ProfileSpec p = profiles.get(e.profile());
+            List<String> follows = p == null ? List.of() : BootOrder.followed(p, affected);
+            Integer wave = e.to() == null || down.contains(e.profile()) ? null : waves.get(e.profile());
+            String reason = e.reason();
+            if (e.to() != null && wave == null && !down.contains(e.profile())) {
+                reason = (reason == null || reason.isBlank() ? "" : reason + "; ") + "would wait: it starts after "
+                        + follows.stream().filter(f -> !waves.containsKey(f)).toList() + ", which would not come back";
+            }
+            out.add(new Entry(e.profile(), e.from(), e.to(), reason, wave, follows));
+        }
+        out.sort(Comparator.comparing((Entry e) -> e.wave() == null ? Integer.MAX_VALUE : e.wave()));
         return out;
     }
 }

@@ -107,4 +107,32 @@ class ConfigValidatorTest {
                 "servers[0].agent.secretFile: set exactly one of secretEnv or secretFile: every agent message is signed",
                 "servers[1].agent.endpoint: expected an http(s)://host:port URL, got 'ftp://x'");
     }
+
+    private static DataCenterConfig ordered(ProfileSpec... profiles) {
+        List<ServerSpec> servers = new java.util.ArrayList<>();
+        for (int i = 0; i < profiles.length; i++) servers.add(server(profiles[i].home(), "enc1/bay" + (i + 1), "M", 8));
+        return dc(servers, List.of(new GroupSpec("g", servers.stream().map(ServerSpec::id).toList(), List.of(), null)), List.of(profiles));
+    }
+
+    private static ProfileSpec p(int n, String... after) {
+        return profile("p" + n, "h" + n, String.format("02:00:00:00:00:%02x", n), "198.18.0." + n + "/24", null).withAfter(List.of(after));
+    }
+
+    @Test
+    void after_aChainOfKnownProfiles_isAccepted() {
+        assertThat(ConfigValidator.validate(ordered(p(1), p(2, "p1"), p(3, "p2", "p1")))).isEmpty();
+    }
+
+    @Test
+    void after_unknownProfileOrItself_isRefusedAtItsEntry() {
+        assertThat(ConfigValidator.validate(ordered(p(1, "nosuch"), p(2, "p2"))).stream().map(ConfigError::toString)).containsExactly(
+                "profiles[0].after[0]: unknown profile 'nosuch' (expected the id of a profile this one starts after)",
+                "profiles[1].after[0]: a profile cannot start after itself ('p2')");
+    }
+
+    @Test
+    void after_aCycle_isRefusedWithItsPath() {
+        assertThat(ConfigValidator.validate(ordered(p(1), p(2, "p4"), p(3, "p2"), p(4, "p3", "p1"))).stream().map(ConfigError::toString))
+                .containsExactly("profiles[1].after: boot order cycle: p2 -> p4 -> p3 -> p2 (each starts after the next, so none would ever start): expected no cycle");
+    }
 }
