@@ -18,31 +18,24 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.FileInfo;
-import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.AtomicFileOutputStream;
-import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 
 /**
  * The Ratis side of understudy's {@link StateMachine}: decodes each committed log entry into a {@link Command},
  * applies it with its log index, and snapshots the whole state into one JSON file.
  */
-final class UnderstudyStateMachine extends BaseStateMachine {
+final class UnderstudyStateMachine extends SnapshotMachine {
     private final StateMachine machine;
     private final LeadershipDispatcher leadership;
-    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     /** Guards "state + last applied term-index" so a snapshot never pairs a state with another entry's index. */
     private final Object applyLock = new Object();
     /** Callers waiting for this replica to apply up to an index (a follower's submit); completed as applies pass. */
@@ -55,41 +48,6 @@ final class UnderstudyStateMachine extends BaseStateMachine {
     UnderstudyStateMachine(StateMachine machine, LeadershipDispatcher leadership) {
         this.machine = machine;
         this.leadership = leadership;
-    }
-
-    @Override
-    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        // Ratis pauses a RUNNING machine before installing a leader's snapshot and asserts PAUSED in reload:
-        // a machine left in NEW would stop the updater thread (and the server) on the first install.
-        getLifeCycle().startAndTransition(() -> {
-            storage.init(raftStorage);
-            load(storage.getLatestSnapshot());
-        }, IOException.class);
-    }
-
-    /** Ratis pauses us before installing a leader's snapshot and then asserts PAUSED; BaseStateMachine's pause is empty. */
-    @Override
-    public void pause() {
-        if (getLifeCycleState() == LifeCycle.State.RUNNING) {
-            getLifeCycle().transition(LifeCycle.State.PAUSING);
-            getLifeCycle().transition(LifeCycle.State.PAUSED);
-        }
-    }
-
-    /** Called after a snapshot was installed from the leader: read it back from disk, not from the cached one. */
-    @Override
-    public void reinitialize() throws IOException {
-        load(storage.loadLatestSnapshot());
-        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
-            getLifeCycle().transition(LifeCycle.State.STARTING);
-            getLifeCycle().transition(LifeCycle.State.RUNNING);
-        }
-    }
-
-    @Override
-    public SimpleStateMachineStorage getStateMachineStorage() {
-        return storage;
     }
 
     @Override
@@ -162,7 +120,8 @@ final class UnderstudyStateMachine extends BaseStateMachine {
         return last.getIndex();
     }
 
-    private void load(SingleFileSnapshotInfo snapshot) throws IOException {
+    @Override
+    protected void load(SingleFileSnapshotInfo snapshot) throws IOException {
         if (snapshot == null) return;
         Path path = snapshot.getFile().getPath();
         if (!Files.exists(path)) {

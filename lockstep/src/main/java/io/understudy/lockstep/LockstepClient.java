@@ -1,0 +1,165 @@
+package io.understudy.lockstep;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+
+/**
+ * Sends inputs to a pair. Each input carries a request id: sent again — after a timeout, a refused attempt, a
+ * failover — it is applied once and answered with its first reply. The reply is returned once the input is committed
+ * (held by a majority of primary, twin and arbiter, so no single failure loses it) and, while the whole group answers,
+ * held by every member: the wait for the last one is bounded by {@code twinWait}, after which the pair is taken as
+ * degraded and the reply leaves without it (never waiting on a dead twin longer than its failure timeout).
+ */
+public final class LockstepClient implements AutoCloseable {
+    private static final Duration RETRY_SLEEP = Duration.ofMillis(50);
+
+    private final String pair;
+    private final List<LockstepMember.Peer> peers;
+    private final Duration attemptTimeout;
+    private final AtomicReference<RaftClient> client;
+    private final Duration twinWait;
+    private volatile long degradedReplies;
+    private volatile boolean degraded;
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean closed;
+
+    public LockstepClient(String pair, List<LockstepMember.Peer> peers, Duration attemptTimeout, Duration twinWait) {
+        this.pair = pair;
+        this.peers = List.copyOf(peers);
+        this.attemptTimeout = attemptTimeout;
+        this.client = new AtomicReference<>(raftClient(pair, peers, attemptTimeout));
+        this.twinWait = twinWait;
+    }
+
+    static RaftClient raftClient(String pair, List<LockstepMember.Peer> peers, Duration attemptTimeout) {
+        RaftProperties p = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, LockstepMember.millis(attemptTimeout));
+        int attempts = (int) Math.max(3, attemptTimeout.toMillis() / RETRY_SLEEP.toMillis());
+        return RaftClient.newBuilder().setRaftGroup(LockstepMember.group(pair, peers)).setProperties(p)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, LockstepMember.millis(RETRY_SLEEP)))
+                .build();
+    }
+
+    /**
+     * Applies {@code input} under {@code requestId} and returns its reply, retrying with the same id until
+     * {@code deadline} has passed.
+     *
+     * @throws TimeoutException when no attempt succeeded within the deadline (the input may or may not be applied:
+     *                          send it again with the same id to know)
+     */
+    public byte[] send(String requestId, byte[] input, Duration deadline) throws TimeoutException, InterruptedException {
+        if (requestId == null || requestId.isEmpty()) throw new IllegalArgumentException("requestId: expected a non-empty id");
+        Message m = Message.valueOf(ByteString.copyFrom(Entry.encode(new Entry.Input(requestId, input))));
+        long end = System.nanoTime() + deadline.toNanos();
+        Exception last = null;
+        do {
+            // Blocking, each call bounded by the client's retry policy: Ratis' ordered async stream would hold every
+            // later input behind one that waits on a dead leader.
+            RaftClient c = client.get();
+            try {
+                RaftClientReply r = c.io().send(m);
+                if (r.isSuccess()) {
+                    awaitAll(c, r.getLogIndex());
+                    return r.getMessage().getContent().toByteArray();
+                }
+                last = r.getException();
+            } catch (IOException e) {
+                last = e;
+            }
+            // As the control plane's client (state/ratis/GroupClient): after a failure Ratis' client may keep a closed
+            // proxy to a peer ("Failed to create proxy ... AlreadyClosedException") and fail every later request to
+            // it; a fresh client does not.
+            retire(c);
+            Thread.sleep(RETRY_SLEEP.toMillis());
+        } while (System.nanoTime() < end);
+        TimeoutException t = new TimeoutException("request " + requestId + ": no reply within " + deadline.toMillis() + " ms"
+                + (last == null ? "" : " (last: " + last + ")"));
+        if (last != null) t.initCause(last);
+        throw t;
+    }
+
+    private void retire(RaftClient failed) {
+        if (closed) return;
+        RaftClient fresh = raftClient(pair, peers, attemptTimeout);
+        if (!client.compareAndSet(failed, fresh)) {
+            closeQuietly(fresh);
+            return;
+        }
+        // Closed later, so calls of other threads still on it can end.
+        CompletableFuture.delayedExecutor(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> closeQuietly(failed));
+    }
+
+    private static void closeQuietly(RaftClient c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            // nothing to do: it was being dropped
+        }
+    }
+
+    /**
+     * Waits until every member holds the entry at {@code index}, at most {@code twinWait}. Once a wait ran out the pair
+     * is degraded: replies then leave on the majority's commit, and a background watch on a later reply tells when
+     * the group is whole again — so a dead member costs one wait, not one per input.
+     */
+    private void awaitAll(RaftClient c, long index) throws InterruptedException {
+        if (degraded) {
+            if (probing.compareAndSet(false, true)) {
+                c.async().watch(index, ReplicationLevel.ALL).orTimeout(twinWait.toMillis(), TimeUnit.MILLISECONDS)
+                        .whenComplete((r, e) -> {
+                            if (e == null && r != null && r.isSuccess()) degraded = false;
+                            probing.set(false);
+                        });
+            }
+            degradedReplies++;
+            return;
+        }
+        try {
+            c.async().watch(index, ReplicationLevel.ALL).get(twinWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            degraded = true;
+            degradedReplies++;
+        }
+    }
+
+    /** Whether the last replies left without every member holding their input (a member is down or behind). */
+    public boolean degraded() {
+        return degraded;
+    }
+
+    /**
+     * Makes {@code peers} the pair's group (Raft's membership change, committed by the old and the new majority). A
+     * member added here — a new twin, or one that resyncs from empty — is sent a snapshot and the inputs after it by
+     * the leader before the change commits; Ratis does not feed a member that comes back empty under the same
+     * membership (its leader keeps the old match index for it).
+     */
+    public void reconfigure(List<LockstepMember.Peer> peers) throws IOException {
+        RaftClientReply r = client.get().admin().setConfiguration(LockstepMember.raftPeers(peers));
+        if (!r.isSuccess()) throw new IOException("reconfigure to " + peers.stream().map(LockstepMember.Peer::id).toList() + ": " + r.getException());
+    }
+
+    /** Replies that left before every member held their input (the pair was degraded). */
+    public long degradedReplies() {
+        return degradedReplies;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        client.get().close();
+    }
+}

@@ -1,0 +1,215 @@
+package io.understudy.lockstep;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of a lockstep pair's Raft group: the primary or the twin (each runs the service) or the arbiter (keeps
+ * the input log, runs no service, breaks ties). Leadership follows Ratis' peer priorities — primary 2, twin 1,
+ * arbiter 0 — so the group's leader is the primary whenever it runs and is caught up, and otherwise the twin.
+ */
+public final class LockstepMember implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LockstepMember.class);
+
+    public enum Role {
+        PRIMARY(2), TWIN(1), ARBITER(0);
+
+        final int priority;
+
+        Role(int priority) {
+            this.priority = priority;
+        }
+
+        public String wire() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** A member of the pair's group: its id, its Raft address (host:port) and its role. */
+    public record Peer(String id, String address, Role role) {}
+
+    /**
+     * @param electionTimeoutMin  Raft's; the twin takes over within about this after the primary stops answering
+     * @param digestEvery         a digest point every this many inputs
+     * @param snapshotEvery       a snapshot every this many log entries (0: never), so a new twin gets a snapshot and
+     *                            the inputs after it rather than the whole log
+     */
+    public record Settings(Duration electionTimeoutMin, Duration electionTimeoutMax, int digestEvery, long snapshotEvery) {
+        public static final Settings DEFAULTS = new Settings(Duration.ofMillis(600), Duration.ofMillis(1200), 100, 10_000);
+    }
+
+    private final String pair;
+    private final Peer self;
+    private final List<Peer> peers;
+    private final Path dir;
+    private final Supplier<DeterministicService> services;
+    private final Settings settings;
+    private volatile LockstepStateMachine machine;
+    private volatile RaftServer server;
+    private volatile RaftClient digests;
+
+    private LockstepMember(String pair, Peer self, List<Peer> peers, Path dir, Supplier<DeterministicService> services, Settings settings) {
+        this.pair = pair;
+        this.self = self;
+        this.peers = List.copyOf(peers);
+        this.dir = dir;
+        this.services = services;
+        this.settings = settings;
+    }
+
+    /**
+     * Starts {@code self}, one of {@code peers}, keeping its log and snapshots under {@code dir}. A member that finds
+     * its directory empty joins as new: the leader sends it a snapshot and the inputs after it.
+     */
+    public static LockstepMember start(String pair, Peer self, List<Peer> peers, Path dir, Supplier<DeterministicService> services,
+                                       Settings settings) throws IOException {
+        if (peers.stream().noneMatch(p -> p.id().equals(self.id()))) throw new IllegalArgumentException("peers: expected " + self.id() + " among them");
+        LockstepMember m = new LockstepMember(pair, self, peers, dir, services, settings);
+        m.startServer();
+        return m;
+    }
+
+    static RaftGroupId groupId(String pair) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("understudy-lockstep-" + pair).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static RaftGroup group(String pair, List<Peer> peers) {
+        return RaftGroup.valueOf(groupId(pair), raftPeers(peers));
+    }
+
+    static List<RaftPeer> raftPeers(List<Peer> peers) {
+        return peers.stream().map(p -> RaftPeer.newBuilder().setId(RaftPeerId.valueOf(p.id()))
+                .setAddress(p.address()).setPriority(p.role().priority).build()).toList();
+    }
+
+    private void startServer() throws IOException {
+        Files.createDirectories(dir);
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(dir.toFile()));
+        GrpcConfigKeys.Server.setPort(p, Integer.parseInt(self.address().substring(self.address().lastIndexOf(':') + 1)));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(settings.electionTimeoutMin()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(settings.electionTimeoutMax()));
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, millis(settings.electionTimeoutMax()));
+        // See the control plane's group (state/ratis/RatisGroup): Ratis 3.3's composed appends acknowledge entries a
+        // follower never wrote.
+        RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
+        boolean snapshots = settings.snapshotEvery() > 0 && self.role() != Role.ARBITER;
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, snapshots);
+        if (snapshots) {
+            RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotEvery());
+            RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        }
+        machine = new LockstepStateMachine(self.role() == Role.ARBITER ? null : services.get(), settings.digestEvery(), this::digestPoint);
+        RaftStorage.StartupOption startup = isEmpty(dir) ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER;
+        server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(self.id())).setGroup(group(pair, peers))
+                .setStateMachine(machine).setProperties(p).setOption(startup).build();
+        server.start();
+        digests = LockstepClient.raftClient(pair, peers, Duration.ofSeconds(5));
+        LOG.info("lockstep {}: {} ({}) started at {}", pair, self.id(), self.role().wire(), self.address());
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    /** The leader puts its digest in the log for every member to compare; a follower's own point is not needed. */
+    private void digestPoint(long seq, byte[] digest) {
+        RaftClient c = digests;
+        if (c == null || !leading()) return;
+        c.async().send(Message.valueOf(ByteString.copyFrom(Entry.encode(new Entry.DigestPoint(seq, digest)))))
+                .exceptionally(e -> null);   // a lost point only skips one comparison
+    }
+
+    public boolean leading() {
+        try {
+            return server != null && server.getDivision(groupId(pair)).getInfo().isLeader();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** What this member knows of the pair. */
+    public record Status(String id, Role role, boolean leading, String leader, long seq, String digest, long duplicates,
+                         LockstepStateMachine.Divergence divergence) {}
+
+    public Status status() {
+        LockstepStateMachine m = machine;
+        String leader = null;
+        try {
+            RaftPeerId l = server.getDivision(groupId(pair)).getInfo().getLeaderId();
+            leader = l == null ? null : l.toString();
+        } catch (IOException | RuntimeException e) {
+            // stopped or starting: no leader known
+        }
+        return new Status(self.id(), self.role(), leading(), leader, m.seq(), m.digest(), m.duplicates(), m.divergence());
+    }
+
+    /** Runs {@code reader} on this member's service between two inputs (tests, status pages). */
+    public <T> T read(java.util.function.Function<DeterministicService, T> reader) {
+        return machine.read(reader);
+    }
+
+    /**
+     * Resync ("the other element is synchronized"): stops, drops its log, snapshots and service state, and starts
+     * again empty; the leader sends it a snapshot and the inputs after it while the pair goes on serving.
+     */
+    public void resync() throws IOException {
+        LOG.warn("lockstep {}: {} resyncs from the leader (divergence: {})", pair, self.id(), machine.divergence());
+        List<Peer> others = peers.stream().filter(p -> !p.id().equals(self.id())).toList();
+        try (LockstepClient admin = new LockstepClient(pair, others, Duration.ofSeconds(5), Duration.ZERO)) {
+            admin.reconfigure(others);
+            stopServer();
+            deleteTree(dir);
+            startServer();
+            admin.reconfigure(peers);
+        }
+    }
+
+    private void stopServer() throws IOException {
+        RaftClient c = digests;
+        digests = null;
+        if (c != null) c.close();
+        if (server != null) server.close();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        stopServer();
+    }
+
+    static TimeDuration millis(Duration d) {
+        return TimeDuration.valueOf(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,229 @@
+package io.understudy.lockstep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.understudy.lockstep.LockstepMember.Peer;
+import io.understudy.lockstep.LockstepMember.Role;
+import io.understudy.testkit.Ports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pair protocol on real Ratis servers in this JVM (loopback ports): primary, twin and arbiter. Members are stopped
+ * and started here, not killed: the namespace lab kills their processes.
+ */
+class LockstepPairTest {
+    /** Long enough for an election and a catch-up on a busy machine; nothing here asserts how long anything took. */
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private final Map<Role, LockstepMember> members = new ConcurrentHashMap<>();
+    private List<Peer> peers;
+    private LockstepClient client;
+    private LockstepMember.Settings settings = new LockstepMember.Settings(Duration.ofMillis(600), Duration.ofMillis(1200), 50, 200);
+
+    private void startPair(Supplier<DeterministicService> twinService) throws IOException {
+        int port = Ports.freeRun(3);
+        peers = List.of(new Peer("primary", "127.0.0.1:" + port, Role.PRIMARY), new Peer("twin", "127.0.0.1:" + (port + 1), Role.TWIN),
+                new Peer("arbiter", "127.0.0.1:" + (port + 2), Role.ARBITER));
+        start(Role.PRIMARY, KeyValueService::new);
+        start(Role.TWIN, twinService);
+        start(Role.ARBITER, KeyValueService::new);
+        client = new LockstepClient("p1", peers, Duration.ofSeconds(3), Duration.ofSeconds(2));
+        await().atMost(PATIENCE).until(() -> members.get(Role.PRIMARY).leading());
+    }
+
+    private void start(Role role, Supplier<DeterministicService> service) throws IOException {
+        Peer self = peers.stream().filter(p -> p.role() == role).findFirst().orElseThrow();
+        members.put(role, LockstepMember.start("p1", self, peers, dir.resolve(self.id()), service, settings));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (client != null) client.close();
+        for (LockstepMember m : members.values()) m.close();
+    }
+
+    private String send(String id, String input) throws Exception {
+        return new String(client.send(id, input.getBytes(StandardCharsets.UTF_8), DEADLINE), StandardCharsets.UTF_8);
+    }
+
+    private static String get(LockstepMember m, String key) {
+        return m.read(s -> new String(s.apply(("get " + key).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
+    }
+
+    private void awaitInStep(LockstepMember a, LockstepMember b, long seq) {
+        await().atMost(PATIENCE).until(() -> a.status().seq() == seq && b.status().seq() == seq);
+        assertThat(b.status().digest()).isEqualTo(a.status().digest());
+    }
+
+    @Test
+    void everyInputIsAppliedOnBothMembersInTheSameOrder_withTheSameReplies() throws Exception {
+        startPair(KeyValueService::new);
+        for (int i = 1; i <= 300; i++) assertThat(send("r" + i, "incr c")).isEqualTo(Integer.toString(i));
+        assertThat(send("k", "put colour green")).isEqualTo("ok");
+
+        awaitInStep(members.get(Role.PRIMARY), members.get(Role.TWIN), 301);
+        assertThat(get(members.get(Role.TWIN), "c")).isEqualTo("300");
+        assertThat(get(members.get(Role.TWIN), "colour")).isEqualTo("green");
+        assertThat(members.get(Role.TWIN).status().divergence()).isNull();
+        assertThat(client.degradedReplies()).isZero();
+    }
+
+    @Test
+    void aRetriedRequestId_isAppliedOnce_andAnsweredWithItsFirstReply() throws Exception {
+        startPair(KeyValueService::new);
+        assertThat(send("a", "incr c")).isEqualTo("1");
+        assertThat(send("a", "incr c")).isEqualTo("1");
+        assertThat(send("b", "incr c")).isEqualTo("2");
+
+        awaitInStep(members.get(Role.PRIMARY), members.get(Role.TWIN), 2);
+        assertThat(get(members.get(Role.TWIN), "c")).isEqualTo("2");
+        assertThat(members.get(Role.PRIMARY).status().duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void primaryStopsUnderLoad_theTwinGoesOn_noAcknowledgedInputLost_andRetriesAppliedOnce() throws Exception {
+        startPair(KeyValueService::new);
+        int n = 600;
+        List<String> replies = new CopyOnWriteArrayList<>();
+        AtomicInteger acked = new AtomicInteger();
+        Thread load = new Thread(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    replies.add(send("req-" + i, "incr c"));
+                    acked.incrementAndGet();
+                }
+            } catch (Exception e) {
+                replies.add("failed: " + e);
+            }
+        });
+        load.start();
+        await().atMost(PATIENCE).until(() -> acked.get() >= 200);
+        members.remove(Role.PRIMARY).close();
+        load.join(PATIENCE.toMillis() * 2);
+        assertThat(load.isAlive()).as("the client still waits, at %s; members: %s", java.util.Arrays.toString(load.getStackTrace()),
+                members.values().stream().map(LockstepMember::status).toList()).isFalse();
+
+        assertThat(replies).hasSize(n).noneMatch(r -> r.startsWith("failed"));
+        // Exactly once: every request was applied once, in some order, so the replies are 1..n with none twice.
+        assertThat(new TreeSet<>(replies.stream().map(Long::parseLong).toList())).hasSize(n).first().isEqualTo(1L);
+        LockstepMember twin = members.get(Role.TWIN);
+        await().atMost(PATIENCE).until(twin::leading);
+        assertThat(get(twin, "c")).isEqualTo(Integer.toString(n));
+        assertThat(twin.status().seq()).isEqualTo(n);
+    }
+
+    @Test
+    void twinStops_thePrimaryServesAlone_repliesDoNotWaitOnItPastTheTwinWait() throws Exception {
+        startPair(KeyValueService::new);
+        assertThat(send("a", "incr c")).isEqualTo("1");
+        members.remove(Role.TWIN).close();
+        for (int i = 2; i <= 20; i++) assertThat(send("r" + i, "incr c")).isEqualTo(Integer.toString(i));
+        assertThat(client.degradedReplies()).isPositive();
+        assertThat(members.get(Role.PRIMARY).leading()).isTrue();
+    }
+
+    @Test
+    void twinRestartedEmptyWhileThePairServes_isSyncedInFromSnapshotAndTail_andDigestsAgree() throws Exception {
+        startPair(KeyValueService::new);
+        for (int i = 1; i <= 300; i++) send("a" + i, "incr c");
+        LockstepMember twin = members.get(Role.TWIN);
+        awaitInStep(members.get(Role.PRIMARY), twin, 300);
+        // The twin's server is replaced: what comes back is empty, and is synced in by a membership change.
+        twin.close();
+        List<Peer> withoutTwin = peers.stream().filter(p -> p.role() != Role.TWIN).toList();
+        client.reconfigure(withoutTwin);
+        java.nio.file.Files.walk(dir.resolve("twin")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+
+        AtomicBoolean serving = new AtomicBoolean(true);
+        List<String> errors = new CopyOnWriteArrayList<>();
+        AtomicInteger sent = new AtomicInteger(300);
+        Thread load = new Thread(() -> {
+            for (int i = 301; serving.get() || i <= 400; i++) {
+                try {
+                    send("b" + i, "incr c");
+                    sent.set(i);
+                } catch (Exception e) {
+                    errors.add(e.toString());
+                    return;
+                }
+            }
+        });
+        load.start();
+        start(Role.TWIN, KeyValueService::new);
+        client.reconfigure(peers);
+        await().atMost(PATIENCE).until(() -> members.get(Role.TWIN).status().seq() >= 400);
+        serving.set(false);
+        load.join(PATIENCE.toMillis());
+
+        assertThat(errors).isEmpty();
+        awaitInStep(members.get(Role.PRIMARY), members.get(Role.TWIN), sent.get());
+        assertThat(get(members.get(Role.TWIN), "c")).isEqualTo(Integer.toString(sent.get()));
+    }
+
+    /** A service that answers one input wrongly on its first instance: what a divergent element looks like. */
+    private static final class WrongOnce implements DeterministicService {
+        private final KeyValueService kv = new KeyValueService();
+        private final int wrongAt;
+        private int applied;
+
+        WrongOnce(int wrongAt) {
+            this.wrongAt = wrongAt;
+        }
+
+        @Override
+        public byte[] apply(byte[] input) {
+            byte[] r = kv.apply(input);
+            return ++applied == wrongAt ? "garbled".getBytes(StandardCharsets.UTF_8) : r;
+        }
+
+        @Override
+        public void snapshot(OutputStream out) throws IOException {
+            kv.snapshot(out);
+        }
+
+        @Override
+        public void restore(InputStream in) throws IOException {
+            kv.restore(in);
+        }
+    }
+
+    @Test
+    void aTwinThatAnswersDifferently_isFoundAtTheNextDigestPoint_andResyncedFromThePrimary() throws Exception {
+        AtomicInteger instances = new AtomicInteger();
+        startPair(() -> instances.getAndIncrement() == 0 ? new WrongOnce(120) : new KeyValueService());
+        for (int i = 1; i <= 200; i++) send("r" + i, "incr c");
+        LockstepMember twin = members.get(Role.TWIN);
+        await().atMost(PATIENCE).until(() -> twin.status().divergence() != null);
+        assertThat(twin.status().divergence().seq()).isEqualTo(150);   // digest points every 50 inputs
+        assertThat(members.get(Role.PRIMARY).status().divergence()).isNull();
+
+        twin.resync();
+        for (int i = 201; i <= 260; i++) send("r" + i, "incr c");
+        awaitInStep(members.get(Role.PRIMARY), twin, 260);
+        assertThat(twin.status().divergence()).isNull();
+        assertThat(get(twin, "c")).isEqualTo("260");
+        assertThat(instances.get()).isEqualTo(2);
+    }
+}
