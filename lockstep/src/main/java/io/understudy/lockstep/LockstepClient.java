@@ -67,22 +67,23 @@ public final class LockstepClient implements AutoCloseable {
         long end = System.nanoTime() + deadline.toNanos();
         Exception last = null;
         do {
-            // Blocking, each call bounded by the client's retry policy: Ratis' ordered async stream would hold every
-            // later input behind one that waits on a dead leader.
+            // Ratis' async client pipelines the inputs of many callers into one stream (its blocking one sends one at a
+            // time); an attempt is bounded here, and a failed one retires the client (below).
             RaftClient c = client.get();
             try {
-                RaftClientReply r = c.io().send(m);
+                RaftClientReply r = c.async().send(m).get(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (r.isSuccess()) {
                     awaitAll(c, r.getLogIndex());
                     return r.getMessage().getContent().toByteArray();
                 }
                 last = r.getException();
-            } catch (IOException e) {
+            } catch (ExecutionException e) {
+                last = e.getCause() instanceof Exception x ? x : e;
+            } catch (TimeoutException e) {
                 last = e;
             }
-            // As the control plane's client (state/ratis/GroupClient): after a failure Ratis' client may keep a closed
-            // proxy to a peer ("Failed to create proxy ... AlreadyClosedException") and fail every later request to
-            // it; a fresh client does not.
+            // As the control plane's client (state/ratis/GroupClient): once one request of Ratis' ordered async client
+            // failed, its sliding window stays closed and later ones fail ("AlreadyClosedException"); a fresh one does not.
             retire(c);
             Thread.sleep(RETRY_SLEEP.toMillis());
         } while (System.nanoTime() < end);
