@@ -13,6 +13,7 @@
 # Against an older build of the server nodes (sim-dc stays this build's):
 #   UNDERSTUDY_CHAOS_SERVER_LAUNCHER=/path/to/old-checkout/understudy bench/chaos.sh TRIALS [SEED]
 # (a build from before the automatic-job budget, e.g. 4ed273d, also needs UNDERSTUDY_CHAOS_LEGACY_CONFIG=1: it refuses retry* keys)
+# UNDERSTUDY_CHAOS_BOOT_ORDER=1 makes p4 start after p3 and p6 after p5 (ordered boot) in every trial.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trials="${1:-}"

@@ -136,6 +136,9 @@ final class BootOrderWatcher {
         update(id, w, new Watch(w.server(), w.since(), w.waitingSince(), false, n + 1, now.plus(backoff)));
         clearWaiting(id, now);
         String follows = String.join(", ", c.profile().after());
+        // Read again just before acting: a job (a failover, a move stopping this very workload) may have started on
+        // the profile since the round that chose it.
+        if (!store.read(s -> settledOn(s, id, c.server()))) return;
         try {
             drivers.workload().start(c.server(), c.profile(), ctx);
             decisions.record(id, "every profile " + id + " starts after runs (" + follows + "): workload started on " + c.server()
@@ -156,6 +159,12 @@ final class BootOrderWatcher {
         if (store.read(s -> s.openAlarm(AlarmType.BOOT_ORDER_WAITING, id).isPresent())) {
             store.submit(new ClearAlarm(AlarmType.BOOT_ORDER_WAITING, id, now));
         }
+    }
+
+    private static boolean settledOn(ClusterState s, String profile, String server) {
+        ProfileRecord r = s.profile(profile);
+        ServerRecord sr = s.server(server);
+        return r != null && server.equals(r.server()) && r.activeJob() == null && sr != null && sr.state() == ServerState.RUNNING;
     }
 
     /** Profiles with an {@code after}, recorded on a running server, with no job on them. */

@@ -44,6 +44,8 @@ final class ChaosDataCenter {
      */
     static final Map<String, String> HOMES = Map.of("p1", "r1", "p2", "r2", "p3", "r3", "p4", "r4", "p5", "c1", "p6", "c2");
     private static final java.util.Set<String> AUTOMATIC = java.util.Set.of("p1", "p2", "p5");
+    /** Ordered boot, when the campaign is asked for it: the profile each one starts after. */
+    static final Map<String, String> AFTER = Map.of("p4", "p3", "p6", "p5");
 
     private ChaosDataCenter() {}
 
@@ -118,8 +120,12 @@ final class ChaosDataCenter {
             if (group.equals(COLD)) {
                 y.append(", macs: [\"02:00:00:00:0c:0").append(n).append("\"], fcPorts: [{name: fc0, wwpn: \"50:01:43:80:0c:00:00:0").append(n).append("\"}]");
             }
+            // With UNDERSTUDY_CHAOS_BOOT_ORDER=1 a profile of each group starts after another (ordered boot: p4 after
+            // p3, p6 after p5), so the faults also hit jobs waiting in boot-order and servers coming back in order.
+            boolean ordered = "1".equals(System.getenv("UNDERSTUDY_CHAOS_BOOT_ORDER")) && AFTER.containsKey(p);
             y.append("}, workload: {name: app").append(n).append("}, requirements: {model: ").append(MODEL.get(group))
-                    .append(", minCores: ").append(MIN_CORES).append(", minMemoryGib: ").append(MIN_MEMORY_GIB).append("}}\n");
+                    .append(", minCores: ").append(MIN_CORES).append(", minMemoryGib: ").append(MIN_MEMORY_GIB).append("}")
+                    .append(ordered ? ", after: [" + AFTER.get(p) + "]" : "").append("}\n");
         }
         return Files.writeString(dir.resolve("dc.yaml"), y.toString());
     }
