@@ -193,6 +193,14 @@ class WebPageTest {
         // The panel opens on the next render: wait for it rather than race it (regression: flaked in CI).
         b.await(Duration.ofSeconds(10), "what-if panel", d -> !d.findElements(By.cssSelector("[data-whatif='show']")).isEmpty());
         assertThat(b.count("[data-whatif='show']")).isEqualTo(1);
+        // The plan lists profiles in the order they would start: enc1's blades have fewer spares than profiles, so
+        // some land (the demo has no boot order: all in wave 1) and the others stay down, with no wave.
+        b.click(By.cssSelector(".chassis[data-enclosure='enc1'] .pick-enclosure input"));
+        b.click(By.cssSelector("[data-whatif='show']"));
+        b.await(Duration.ofSeconds(10), "what-if plan", d -> b.count("#whatif-result li[data-plan-profile]") > 0);
+        assertThat(b.count("#whatif-result li.lands[data-plan-wave='1']")).isPositive();
+        assertThat(b.driver.findElement(By.cssSelector("#whatif-result li.lands")).getText()).contains("starts 1.");
+        assertThat(b.count("#whatif-result li.down")).isPositive().isEqualTo(b.count("#whatif-result li.down[data-plan-wave='']"));
         assertThat(b.count("[data-action]")).as("action buttons a viewer sees").isZero();
         assertThat(b.driver.findElement(By.id("profiles-actions-head")).isDisplayed()).isFalse();
         assertThat(b.driver.findElement(By.id("user-name")).getText()).contains("viewer");
