@@ -3,6 +3,7 @@ package io.understudy.cli;
 import io.understudy.cli.launch.AgentCommand;
 import io.understudy.cli.launch.BmcCommand;
 import io.understudy.cli.launch.ConfigCheckCommand;
+import io.understudy.cli.launch.LockstepMemberCommand;
 import io.understudy.cli.launch.DemoCommand;
 import io.understudy.cli.launch.ServerCommand;
 import io.understudy.cli.launch.SimDcCommand;
@@ -53,7 +54,7 @@ public final class Main {
 
     private static List<Class<?>> commands() {
         List<Class<?>> all = new ArrayList<>(List.of(ServerCommand.class, DemoCommand.class, SimDcCommand.class,
-                AgentCommand.class, BmcCommand.class));
+                AgentCommand.class, BmcCommand.class, LockstepMemberCommand.class));
         all.addAll(io.understudy.cli.commands.ClientCommands.classes());
         return List.copyOf(all);
     }
