@@ -34,7 +34,7 @@ public final class Followed {
             ProfileRecord r = s.profile(id);
             if (f == null) continue;   // removed from the configuration since: nothing to wait for
             if (r == null || r.server() == null) {
-                out.add(new Look(f, null, id + " runs nowhere"));
+                out.add(new Look(f, null, id + " (runs nowhere)"));
                 continue;
             }
             if (r.activeJob() != null) {
@@ -43,13 +43,13 @@ public final class Followed {
                 if (!verified) {
                     String at = j == null ? "" : j.steps().stream().filter(st -> !st.status().finished()).findFirst()
                             .map(st -> ", at " + st.name()).orElse("");
-                    out.add(new Look(f, r.server(), id + " is being moved by job " + r.activeJob() + at));
+                    out.add(new Look(f, r.server(), id + " (being moved by job " + r.activeJob() + at + ")"));
                     continue;
                 }
             }
             ServerRecord server = s.server(r.server());
             if (server == null || server.state() != ServerState.RUNNING) {
-                out.add(new Look(f, r.server(), id + "'s server " + r.server() + " is " + (server == null ? "unknown" : server.state().wire())));
+                out.add(new Look(f, r.server(), id + " (its server " + r.server() + " is " + (server == null ? "unknown" : server.state().wire()) + ")"));
                 continue;
             }
             out.add(new Look(f, r.server(), null));
@@ -70,9 +70,9 @@ public final class Followed {
             }
             try {
                 WorkloadDriver.Status st = drivers.workload().monitor(l.server(), l.profile(), ctx);
-                if (st != WorkloadDriver.Status.RUNNING) out.add(l.profile().id() + "'s workload is " + st.name().toLowerCase().replace('_', ' ') + " on " + l.server());
+                if (st != WorkloadDriver.Status.RUNNING) out.add(l.profile().id() + " (its workload is " + st.name().toLowerCase().replace('_', ' ') + " on " + l.server() + ")");
             } catch (DriverException e) {
-                out.add(l.profile().id() + "'s workload on " + l.server() + " does not answer: " + e.getMessage());
+                out.add(l.profile().id() + " (its workload on " + l.server() + " does not answer: " + e.getMessage() + ")");
             }
         }
         return out;

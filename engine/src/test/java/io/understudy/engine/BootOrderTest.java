@@ -96,7 +96,7 @@ class BootOrderTest {
         Instant back = f.clock.now();
         f.sim.repair("bl-1");   // db-2's server stays down
         assertThat(f.runUntil(() -> f.alarm(AlarmType.BOOT_ORDER_WAITING, "db-1").isPresent(), Duration.ofMinutes(3))).isTrue();
-        assertThat(f.alarm(AlarmType.BOOT_ORDER_WAITING, "db-1").orElseThrow().text()).contains("waiting for db-2's server bl-2 is failed");
+        assertThat(f.alarm(AlarmType.BOOT_ORDER_WAITING, "db-1").orElseThrow().text()).contains("waiting for db-2 (its server bl-2 is failed)");
         assertThat(started(f, "db-1", back)).isEmpty();
 
         f.sim.repair("bl-2");
