@@ -186,4 +186,33 @@ class FailoverTest {
         assertThat(f.sim.view("dl-1").state()).isEqualTo("off");
         assertThat(job.steps().get(job.stepIndex("fence")).message()).contains("read-back");
     }
+
+    /**
+     * Found by the fault campaign (seed 5092666263293789491, trial 181 of campaign 20261203): an operator failed over
+     * the server a profile had just failed over to, the group's only free spare; the job waited at select-spare for
+     * ever, long after every server was repaired. Now it ends after the group's boot timeout, nothing fenced or moved.
+     */
+    @Test
+    void operatorFailoverOfAHealthyServerWithNoSpareLeft_waitedAtSelectSpareForEver() {
+        SimFixture f = new SimFixture(DataCenters.withPolicy(DataCenters.demo(), "cold",
+                p -> DataCenters.policy(p).boot(Duration.ofMinutes(1)).build()), io.understudy.sim.SimTimings.FAST).settled();
+        assertThat(f.engine.operations().failover("bl-1", "operator alice").ok()).isTrue();
+        assertThat(f.engine.operations().failover("bl-2", "operator alice").ok()).isTrue();
+        assertThat(f.runUntil(() -> f.jobs().size() == 2 && f.jobs().stream().noneMatch(Job::active), Duration.ofMinutes(3))).isTrue();
+        String spare = f.serverOf("db-1");
+        assertThat(spare).isIn("bl-s1", "bl-s2");
+
+        var r = f.engine.operations().failover(spare, "operator alice");
+        assertThat(r.ok()).as(r.message()).isTrue();
+        assertThat(f.runUntil(() -> f.jobs().stream().noneMatch(Job::active), Duration.ofMinutes(3))).as("the job ended").isTrue();
+
+        Job third = f.jobs().stream().filter(j -> j.source().equals(spare)).findFirst().orElseThrow();
+        assertThat(third.status()).isNotEqualTo(Job.Status.RUNNING);
+        assertThat(third.steps().stream().filter(st -> st.name().equals("select-spare")).findFirst().orElseThrow().message())
+                .contains("no qualified spare for db-1 within 60 s; nothing was fenced or moved, db-1 runs on " + spare);
+        assertThat(f.serverOf("db-1")).isEqualTo(spare);
+        assertThat(f.stateOf(spare)).isEqualTo(ServerState.RUNNING);
+        assertThat(f.sim.view(spare).workloadRunning()).isTrue();
+        assertThat(f.alarm(AlarmType.PROFILE_AT_RISK, "db-1")).isEmpty();
+    }
 }

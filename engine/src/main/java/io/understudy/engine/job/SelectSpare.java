@@ -92,7 +92,15 @@ final class SelectSpare implements JobStep {
                 return Outcome.ended(recovered.get() + " while job " + job.id() + " waited for a spare; nothing was fenced or moved");
             }
         }
-        String text = "profile " + job.profile() + " of failed server " + source + " has no spare (job " + job.id() + " waits for one; "
+        // An operator's failover of a server that has not failed waits for a spare no longer than the group's boot
+        // timeout: nothing was fenced or moved, the profile runs where it is, and the job says so (campaign seed
+        // 5092666263293789491: such a job waited at select-spare for ever, its profile on the only spare).
+        boolean failed = fenced || c.read(s -> s.server(source) != null && s.server(source).state().isDown());
+        if (!failed && !io.understudy.state.JobBudget.automatic(job.startedBy()) && c.pastDeadline(c.policy().bootTimeout())) {
+            return Outcome.ended("no qualified spare for " + job.profile() + " within " + c.policy().bootTimeout().toSeconds()
+                    + " s; nothing was fenced or moved, " + job.profile() + " runs on " + source + " (" + choice.explain() + ")");
+        }
+        String text = "profile " + job.profile() + " of " + (failed ? "failed " : "") + "server " + source + " has no spare (job " + job.id() + " waits for one; "
                 + (fenced ? source + " is fenced" : source + " is not fenced until a spare is reserved") + "): " + choice.explain();
         boolean same = c.read(s -> s.openAlarm(AlarmType.PROFILE_AT_RISK, job.profile()).map(a -> a.text().equals(text)).orElse(false));
         if (!same) c.submit(new RaiseAlarm(AlarmType.PROFILE_AT_RISK, job.profile(), text, c.now()));
