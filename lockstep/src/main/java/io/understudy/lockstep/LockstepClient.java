@@ -32,7 +32,7 @@ public final class LockstepClient implements AutoCloseable {
     private final Duration attemptTimeout;
     private final AtomicReference<RaftClient> client;
     private final Duration twinWait;
-    private volatile long degradedReplies;
+    private final java.util.concurrent.atomic.AtomicLong degradedReplies = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean degraded;
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
@@ -126,14 +126,14 @@ public final class LockstepClient implements AutoCloseable {
                             probing.set(false);
                         });
             }
-            degradedReplies++;
+            degradedReplies.incrementAndGet();
             return;
         }
         try {
             c.async().watch(index, ReplicationLevel.ALL).get(twinWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             degraded = true;
-            degradedReplies++;
+            degradedReplies.incrementAndGet();
         }
     }
 
@@ -155,7 +155,7 @@ public final class LockstepClient implements AutoCloseable {
 
     /** Replies that left before every member held their input (the pair was degraded). */
     public long degradedReplies() {
-        return degradedReplies;
+        return degradedReplies.get();
     }
 
     @Override
