@@ -52,7 +52,11 @@ public final class LockstepBench {
         for (Peer p : peers) members.add(LockstepMember.start("bench", p, peers, root.resolve(p.id()), KeyValueService::new, LockstepMember.Settings.DEFAULTS));
         Result pair;
         try (LockstepClient client = new LockstepClient("bench", peers, Duration.ofSeconds(3), twinWait)) {
-            while (!members.get(0).leading()) Thread.sleep(50);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!members.get(0).leading()) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("the primary did not lead within 60 s");
+                Thread.sleep(50);
+            }
             for (int i = 0; i < 200; i++) client.send("warm-" + i, "incr warm".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30));
             pair = run(requests, threads, i -> {
                 try {

@@ -115,10 +115,7 @@ final class BootOrderWatcher {
         if (!waiting.isEmpty()) {
             String text = id + " waits on " + c.server() + " before its workload starts: waiting for " + String.join("; ", waiting);
             decisions.record(id, text);
-            if (!now.isBefore(w.waitingSince().plus(policy.bootTimeout()))
-                    && store.read(s -> s.openAlarm(AlarmType.BOOT_ORDER_WAITING, id).isEmpty())) {
-                store.submit(new RaiseAlarm(AlarmType.BOOT_ORDER_WAITING, id, text + " (for " + Durations.format(java.time.Duration.between(w.waitingSince(), now)) + ")", now));
-            }
+            Followed.alarmIfLong(store, id, text, w.waitingSince(), now, policy.bootTimeout());
             return;
         }
         int n = w.starts();

@@ -11,6 +11,12 @@ import io.understudy.state.Job;
 import io.understudy.state.ProfileRecord;
 import io.understudy.state.ServerRecord;
 import io.understudy.state.Step;
+import io.understudy.state.AlarmType;
+import io.understudy.state.Durations;
+import io.understudy.state.StateStore;
+import io.understudy.state.command.RaiseAlarm;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +36,7 @@ public final class Followed {
     public static List<Look> look(ClusterState s, ProfileSpec p) {
         List<Look> out = new ArrayList<>();
         for (String id : p.after()) {
-            ProfileSpec f = s.profileSpecs().get(id);
+            ProfileSpec f = s.index().profile(id).orElse(null);
             ProfileRecord r = s.profile(id);
             if (f == null) continue;   // removed from the configuration since: nothing to wait for
             if (r == null || r.server() == null) {
@@ -55,6 +61,16 @@ public final class Followed {
             out.add(new Look(f, r.server(), null));
         }
         return out;
+    }
+
+    /**
+     * Raises {@code boot-order-waiting} for {@code profile} once it has waited since {@code since} for longer than
+     * {@code bootTimeout}, unless one is open already (the wait goes on; the text is not rewritten every round).
+     */
+    static void alarmIfLong(StateStore store, String profile, String text, Instant since, Instant now, Duration bootTimeout) {
+        if (now.isBefore(since.plus(bootTimeout))) return;
+        if (store.read(s -> s.openAlarm(AlarmType.BOOT_ORDER_WAITING, profile).isPresent())) return;
+        store.submit(new RaiseAlarm(AlarmType.BOOT_ORDER_WAITING, profile, text + " (for " + Durations.format(Duration.between(since, now)) + ")", now));
     }
 
     /**

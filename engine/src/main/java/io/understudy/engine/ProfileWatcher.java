@@ -148,11 +148,7 @@ final class ProfileWatcher {
                 attempts.computeIfPresent(id, (k, a) -> new Attempts(a.server(), attempt - 1, scheduler.now().plus(m.policy().heartbeatInterval())));
                 String text = why + ": waiting for " + String.join("; ", waiting) + " before it starts there (boot order)";
                 decisions.record(id, text);
-                Instant since = missingSince.getOrDefault(id, m.reportedAt());
-                Instant now = scheduler.now();
-                if (!now.isBefore(since.plus(m.policy().bootTimeout())) && store.read(s -> s.openAlarm(AlarmType.BOOT_ORDER_WAITING, id).isEmpty())) {
-                    store.submit(new RaiseAlarm(AlarmType.BOOT_ORDER_WAITING, id, text + " (for " + Durations.format(Duration.between(since, now)) + ")", now));
-                }
+                Followed.alarmIfLong(store, id, text, missingSince.getOrDefault(id, m.reportedAt()), scheduler.now(), m.policy().bootTimeout());
                 return;
             }
         }
