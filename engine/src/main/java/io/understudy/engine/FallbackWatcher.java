@@ -17,9 +17,17 @@ import io.understudy.state.command.RaiseAlarm;
 import java.util.List;
 import java.util.Objects;
 
-/** Automatic fallback: starts a fallback job when the policy says so, and holds a flapping profile with an alarm. */
+/**
+ * Automatic fallback: starts a fallback job when the policy says so, and holds a flapping profile with an alarm.
+ *
+ * <p>A profile that runs nowhere (a failed job left it down, confirmed clear of every server) is started at its home
+ * as soon as that runs, free, whatever its fallback mode: the mode weighs a second outage against running on a spare,
+ * and a down profile has no service to lose. Budgeted like every automatic job (back-off, {@code retryLimit} cap with
+ * {@code automatic-jobs-held}); not held by the flapping rule, which guards a running profile.
+ */
 public final class FallbackWatcher {
     public static final String BY = io.understudy.state.JobBudget.FALLBACK_POLICY;
+    public static final String RECOVERY = io.understudy.state.JobBudget.RECOVERY;
 
     private final StateStore store;
     private final Scheduler scheduler;
@@ -40,6 +48,10 @@ public final class FallbackWatcher {
             ProfileSpec spec = store.read(s -> s.index().profile(p.id()).orElse(null));
             // An operator's planned move put it where it is: it stays until an operator moves it again.
             if (spec == null || p.activeJob() != null || p.planned()) continue;
+            if (p.server() == null) {
+                recover(p, spec);
+                continue;
+            }
             boolean away = !Objects.equals(p.server(), spec.home());
             if (!away) {
                 if (store.read(s -> s.openAlarm(AlarmType.FLAPPING, p.id()).isPresent())) {
@@ -70,5 +82,19 @@ public final class FallbackWatcher {
                 case WAIT, NOT_ELIGIBLE -> { }
             }
         }
+    }
+
+    /** Starts a down profile at its home when the home runs, holds nothing and is not drained or reserved. */
+    private void recover(ProfileRecord p, ProfileSpec spec) {
+        if (p.lockedTo() != null) return;
+        String why = store.read(s -> {
+            ServerRecord home = s.server(spec.home());
+            if (home == null || home.state() != ServerState.RUNNING) return null;
+            if (home.drained() || home.reservedBy() != null || s.profileOn(home.id()).isPresent()) return null;
+            return "profile " + p.id() + " runs nowhere and its home " + home.id() + " runs, free";
+        });
+        if (why == null || !automatic.mayStart(p.id(), JobType.FALLBACK)) return;
+        Result r = store.submit(new CreateJob(JobType.FALLBACK, p.id(), null, RECOVERY, why, scheduler.now()));
+        decisions.record(p.id(), r.ok() ? "fallback job " + r.job() + " started: " + why : "not started at home: " + r.message());
     }
 }

@@ -184,23 +184,7 @@ class MoveJobTest {
 
     @Test
     void workloadThatWillNotStop_endsTheMove_andTheSourceRunsItAgain() throws Exception {
-        SimFixture f = new SimFixture(DataCenters.demo(), SimTimings.FAST, (sim, clock) -> sim, sim -> sim, sim -> new WorkloadDriver() {
-            @Override
-            public void start(String s, ProfileSpec p, CallContext ctx) throws DriverException {
-                sim.start(s, p, ctx);
-            }
-
-            @Override
-            public void stop(String s, ProfileSpec p, CallContext ctx) throws DriverException {
-                if (s.equals("dl-1")) throw new DriverException(DriverException.Kind.REFUSED, "stop command exited 1: database busy");
-                sim.stop(s, p, ctx);
-            }
-
-            @Override
-            public Status monitor(String s, ProfileSpec p, CallContext ctx) throws DriverException {
-                return sim.monitor(s, p, ctx);
-            }
-        }).settled();
+        SimFixture f = new SimFixture(DataCenters.demo(), SimTimings.FAST, (sim, clock) -> sim, sim -> sim, sim -> new RefusingWorkload(sim).refuseStop("dl-1"::equals, "database busy")).settled();
         Result r = move(f, "web-1", null);
         Job j = runToEnd(f, r.job());
 

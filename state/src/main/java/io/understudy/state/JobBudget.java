@@ -21,13 +21,14 @@ import java.util.Set;
  */
 public final class JobBudget {
     /**
-     * Who starts jobs on their own (as opposed to an operator): event handling and the fallback policy. The
-     * split-brain rule is not budgeted: its fallback records what the hardware already did (the spare gave the
-     * identity up), and it acts once per conflict seen, which that job ends.
+     * Who starts jobs on their own (as opposed to an operator): event handling, the fallback policy and the recovery
+     * of a down profile at its home. The split-brain rule is not budgeted: its fallback records what the hardware
+     * already did (the spare gave the identity up), and it acts once per conflict seen, which that job ends.
      */
     public static final String EVENT_HANDLING = "automatic event handling";
     public static final String FALLBACK_POLICY = "fallback policy";
-    private static final Set<String> AUTOMATIC = Set.of(EVENT_HANDLING, FALLBACK_POLICY);
+    public static final String RECOVERY = "recovery of a down profile";
+    private static final Set<String> AUTOMATIC = Set.of(EVENT_HANDLING, FALLBACK_POLICY, RECOVERY);
 
     private JobBudget() {}
 

@@ -204,6 +204,10 @@ public final class Detector implements AgentListener {
                     if (heartbeating) observe(r.id(), ServerState.RUNNING, "agent heartbeating");
                     else if (r.state() == ServerState.UNKNOWN && silentTooLong) suspects.add(new Suspect(spec, seen, silentSince, policy.failureTimeout()));
                     else if (r.state() == ServerState.OFF) probeOff(spec, r, now);
+                    // An idle spare a failed job powered on and left "booting": nothing boots it any more; its BMC
+                    // tells when it is off again (else it stayed "booting" for ever, and was ordered off again and
+                    // again as a cold spare found running, then alarmed).
+                    else if (r.state() == ServerState.BOOTING && r.reservedBy() == null && isIdleSpare(r.id())) probeOff(spec, r, now);
                 }
                 case FAILED -> {
                     if (heartbeating) maybeRecovered(spec, r);
@@ -418,6 +422,9 @@ public final class Detector implements AgentListener {
         PowerReading reading = answer.get().reading();
         boolean healthy = reading.health() != PowerReading.Health.CRITICAL;
         if (state == ServerState.OFF && !healthy) observe(id, ServerState.FAILED, "BMC reports critical health: " + reading.detail());
+        if (state == ServerState.BOOTING && healthy && reading.power() == PowerReading.Power.OFF) {
+            observe(id, ServerState.OFF, "BMC reports power off; no job boots it");
+        }
         if (state == ServerState.FAILED && healthy && reading.power() == PowerReading.Power.OFF) {
             observe(id, ServerState.OFF, "BMC answers again: powered off and healthy");
         }

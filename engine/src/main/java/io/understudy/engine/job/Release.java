@@ -26,6 +26,7 @@ final class Release implements JobStep {
         if (c.job().type() == JobType.MOVE) return moved(c, profile);
         c.submit(new ClearAlarm(AlarmType.PROFILE_ON_SPARE, profile, c.now()));
         c.submit(new ClearAlarm(AlarmType.SERVER_FAILED, c.job().target(), c.now()));
+        if (c.job().source() == null) return Outcome.done(profile + " runs again, at home on " + c.job().target() + " (it was down)");
         return Outcome.done(profile + " is back home on " + c.job().target() + "; " + c.job().source() + " is a spare again");
     }
 
