@@ -69,7 +69,14 @@ public final class DriverFactory {
         if (sim != null) power.put("sim", sim);
         AgentRouter agents = new AgentRouter(config, new RemoteAgentDriver(config, AgentSecrets.fromEnvironment(),
                 Clock.systemUTC(), RemoteAgentDriver.DEFAULT_TIMEOUT), sim == null ? null : new SimStandIn(config, simulateMissingAgents, sim));
-        return new Drivers(power, agents, agents, agents);
+        FrontPairDriver front = new FrontPairDriver(config);
+        SimPair simPair = sim == null ? null : new SimPair(agents, agents);
+        PairDriver pair = (server, profile, ctx) -> {
+            boolean real = config.get().server(server).map(s -> s.agent() != null).orElse(false);
+            if (real || simPair == null) return front.status(server, profile, ctx);
+            return simPair.status(server, profile, ctx);
+        };
+        return new Drivers(power, agents, agents, agents).withPair(pair);
     }
 
     /** The power driver of one server, for {@code understudy bmc check} and tools that act on a single BMC. */

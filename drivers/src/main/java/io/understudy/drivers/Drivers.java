@@ -10,6 +10,7 @@ public final class Drivers {
     private final WorkloadDriver workload;
     private final DataDriver data;
     private FabricDrivers fabric = FabricDrivers.NONE;
+    private PairDriver pair = PairDriver.NONE;
 
     public Drivers(Map<String, PowerDriver> powerByName, IdentityDriver identity, WorkloadDriver workload, DataDriver data) {
         this.powerByName = Map.copyOf(powerByName);
@@ -43,7 +44,21 @@ public final class Drivers {
     public Drivers withFabric(FabricDrivers f) {
         Drivers d = new Drivers(powerByName, identity, workload, data);
         d.fabric = f;
+        d.pair = pair;
         return d;
+    }
+
+    /** With the driver that asks lockstep pairs' members their status (none by default). */
+    public Drivers withPair(PairDriver p) {
+        Drivers d = new Drivers(powerByName, identity, workload, data);
+        d.fabric = fabric;
+        d.pair = p;
+        return d;
+    }
+
+    /** Lockstep pairs' members, asked for their status. */
+    public PairDriver pair() {
+        return pair;
     }
 
     /** Which enclosures assign FC addresses at the bay, and through which driver. */

@@ -10,6 +10,7 @@ import io.understudy.model.time.Scheduler;
 import io.understudy.state.StateStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ public final class Engine implements StateStore.LeadershipListener {
     private final ProfileWatcher profiles;
     private final BootOrderWatcher bootOrder;
     private final ResourceWatcher resources;
+    private final PairWatcher pairs;
     private final HookDispatcher hooks;
     private final HookCalls hookCalls;
     private Scheduler.Cancellable loop;
@@ -82,6 +84,7 @@ public final class Engine implements StateStore.LeadershipListener {
         this.profiles = new ProfileWatcher(store, drivers, detector, scheduler, stepExecutor, decisions);
         this.bootOrder = new BootOrderWatcher(store, drivers, scheduler, stepExecutor, decisions);
         this.resources = new ResourceWatcher(store, detector::reported, scheduler, decisions);
+        this.pairs = new PairWatcher(store, drivers, scheduler, stepExecutor, decisions);
         store.addLeadershipListener(this);
     }
 
@@ -124,6 +127,7 @@ public final class Engine implements StateStore.LeadershipListener {
         guarded("split brain", splitBrain::tick);
         guarded("profiles", profiles::tick);
         guarded("boot order", bootOrder::tick);
+        guarded("lockstep pairs", pairs::tick);
         guarded("hooks", hooks::tick);
         guarded("control-plane members", members::tick);
     }
@@ -158,6 +162,24 @@ public final class Engine implements StateStore.LeadershipListener {
 
     public DataSync data() {
         return data;
+    }
+
+    /** Lockstep pairs as this node last saw them (the leader's watch; empty on other nodes): profile → view. */
+    public Map<String, Map<String, Object>> pairs() {
+        Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
+        for (PairWatcher.PairView v : pairs.views()) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("primary", v.primary());
+            m.put("twin", v.twin());
+            m.put("state", v.stateWire());
+            m.put("seq", v.seq());
+            m.put("twinSeq", v.twinSeq());
+            m.put("lag", v.lag());
+            m.put("why", v.why());
+            m.put("checked", v.checked().toString());
+            out.put(v.profile(), m);
+        }
+        return out;
     }
 
     /** Where hooks run; {@code understudy hooks test} runs them here too. */

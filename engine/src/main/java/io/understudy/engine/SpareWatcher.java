@@ -160,11 +160,11 @@ final class SpareWatcher {
         List<Check> out = new ArrayList<>();
         for (GroupSpec g : s.config().groups()) {
             ProtectionLevel level = g.policy().protection();
-            if (level != ProtectionLevel.HOT && level != ProtectionLevel.PRELOADED) continue;
+            if (level != ProtectionLevel.HOT && !level.standbyRuns()) continue;
             List<ProfileSpec> profiles = s.config().profiles().stream().filter(p -> g.id().equals(p.group())).toList();
             if (profiles.isEmpty()) continue;
             ProfileSpec any = profiles.get(0);
-            List<ProfileSpec> preload = level == ProtectionLevel.PRELOADED ? profiles : List.of();
+            List<ProfileSpec> preload = level.standbyRuns() ? profiles : List.of();
             for (String spare : g.spares()) {
                 var r = s.server(spare);
                 if (r != null && r.state() == ServerState.RUNNING && s.profileOn(spare).isEmpty() && r.reservedBy() == null) {

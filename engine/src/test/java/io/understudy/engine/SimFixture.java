@@ -52,7 +52,10 @@ final class SimFixture {
                Function<SimDataCenter, io.understudy.drivers.IdentityDriver> identity, Function<SimDataCenter, io.understudy.drivers.WorkloadDriver> workload) {
         this.config = config;
         sim = new SimDataCenter(config, clock, timings);
-        engine = new Engine(store, new Drivers(Map.of("sim", bmcs.apply(sim, clock)), identity.apply(sim), workload.apply(sim), sim), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
+        var identities = identity.apply(sim);
+        var workloads = workload.apply(sim);
+        engine = new Engine(store, new Drivers(Map.of("sim", bmcs.apply(sim, clock)), identities, workloads, sim)
+                .withPair(new io.understudy.drivers.SimPair(workloads, identities)), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
         sim.addListener(engine.detector());
         var r = store.submit(new ApplyConfig(config, "test", clock.now()));
         if (!r.ok()) throw new IllegalStateException(r.message());

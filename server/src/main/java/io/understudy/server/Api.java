@@ -104,7 +104,7 @@ public final class Api {
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         app.get("/api/v1/servers", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, s -> Views.servers(s, engine, simulateMissingAgents))));
         app.get("/api/v1/groups", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, Views::groups)));
-        app.get("/api/v1/profiles", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, Views::profiles)));
+        app.get("/api/v1/profiles", ctx -> ctx.json(Views.withPairs(read(ctx, Tokens.Role.VIEWER, Views::profiles), engine.pairs())));
         app.get("/api/v1/jobs", ctx -> ctx.json(read(ctx, Tokens.Role.VIEWER, s -> s.jobs().stream()
                 .sorted(Comparator.comparingLong(Job::id).reversed()).map(j -> Views.job(j, engine, false)).toList())));
         app.get("/api/v1/jobs/{id}", ctx -> {

@@ -112,6 +112,19 @@ final class Views {
         return out;
     }
 
+    /**
+     * Each lockstep profile gains {@code pair}: primary, twin, state (paired, syncing, degraded), seq, twinSeq, lag, as
+     * the leader's watch last saw them; on another node {@code state} is {@code unknown} (ask the leader).
+     */
+    static List<Map<String, Object>> withPairs(List<Map<String, Object>> profiles, Map<String, Map<String, Object>> pairs) {
+        for (Map<String, Object> m : profiles) {
+            if (!"lockstep".equals(m.get("protection"))) continue;
+            Map<String, Object> seen = pairs.get((String) m.get("id"));
+            m.put("pair", seen != null ? seen : Map.of("state", "unknown", "why", "pairs are watched by the leader; ask it"));
+        }
+        return profiles;
+    }
+
     static Map<String, Object> job(Job j, Engine engine, boolean withSteps) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", j.id());

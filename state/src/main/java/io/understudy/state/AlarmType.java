@@ -45,7 +45,11 @@ public enum AlarmType {
      * Ordered boot: a profile's workload has waited longer than its group's boot timeout for the profiles it starts
      * after (its {@code after}) to run. It goes on waiting; the alarm clears once it starts.
      */
-    @JsonProperty("boot-order-waiting") BOOT_ORDER_WAITING;
+    @JsonProperty("boot-order-waiting") BOOT_ORDER_WAITING,
+    /** A lockstep profile's primary runs without its twin (down, not answering, or not holding the pair's inputs). */
+    @JsonProperty("lockstep-degraded") LOCKSTEP_DEGRADED,
+    /** A member of a lockstep pair found its state digest differs from the leader's at a digest point. */
+    @JsonProperty("lockstep-divergence") LOCKSTEP_DIVERGENCE;
 
     public String wire() {
         return name().toLowerCase().replace('_', '-');

@@ -22,6 +22,18 @@ public class ProfilesCommand extends ClientCommand {
         }
         if (t.isEmpty()) options.out().println("no profiles");
         else t.print(options.out());
+        // Lockstep pairs: which member serves, which follows, and how far behind.
+        Table pairs = new Table("PAIR", "PRIMARY", "TWIN", "STATE", "SEQ", "LAG", "WHY");
+        for (JsonNode p : profiles) {
+            JsonNode pair = p.path("pair");
+            if (pair.isMissingNode() || pair.isNull()) continue;
+            pairs.row(Views.str(p, "id"), Views.str(pair, "primary"), Views.str(pair, "twin"), Views.str(pair, "state"),
+                    Views.str(pair, "seq"), Views.str(pair, "lag"), Views.str(pair, "why"));
+        }
+        if (!pairs.isEmpty()) {
+            options.out().println();
+            pairs.print(options.out());
+        }
         options.out().flush();
         return Exit.OK;
     }

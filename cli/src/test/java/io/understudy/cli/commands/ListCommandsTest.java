@@ -120,6 +120,19 @@ class ListCommandsTest {
     }
 
     @Test
+    void profiles_text_withALockstepPair_showsPrimaryTwinStateAndLag() {
+        api.on("GET", "/api/v1/profiles", 200, "[{'id':'kv-1','group':'pair','home':'dl-1','server':'dl-s1','priority':1,"
+                + "'fallback':'manual','protection':'lockstep','lockedTo':null,'activeJob':null,'identity':{},'note':null,"
+                + "'pair':{'primary':'dl-s1','twin':'dl-1','state':'degraded','seq':120344,'twinSeq':null,'lag':null,'why':'twin dl-1 is fenced'}}]");
+
+        Result r = TestCli.run(api.args("profiles"));
+
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(3).split("\\s+")).containsExactly("PAIR", "PRIMARY", "TWIN", "STATE", "SEQ", "LAG", "WHY");
+        assertThat(lines.get(4)).startsWith("kv-1").contains("dl-s1", "dl-1", "degraded", "120344", "twin dl-1 is fenced");
+    }
+
+    @Test
     void jobs_text_showsStatusAndCurrentStep() {
         api.on("GET", "/api/v1/jobs", 200, "[{'id':5,'type':'failover','group':'g1','profile':'web-1','source':'bl-1','target':'bl-7',"
                 + "'status':'running','startedBy':'admin','created':'2025-03-01T10:00:00Z','ended':null,'message':null,'currentStep':'fence'},"

@@ -114,7 +114,7 @@ final class Activate implements JobStep {
      */
     private static String restore(StepContext c, String id, ProfileSpec profile, ProtectionLevel level) throws DriverException {
         if (profile.dataDir() == null || c.drivers().data().isEmpty()) return "";
-        if (level == ProtectionLevel.PRELOADED && c.job().type() == io.understudy.state.JobType.FAILOVER) return "; data as last synced";
+        if (level.standbyRuns() && c.job().type() == io.understudy.state.JobType.FAILOVER) return "; data as last synced";
         // Run again (a retry, a new leader), the step must not replace the data under a workload it already started.
         if (c.drivers().workload().monitor(id, profile, c.call()) == io.understudy.drivers.WorkloadDriver.Status.RUNNING) {
             return "; its workload already ran, data left as it is";

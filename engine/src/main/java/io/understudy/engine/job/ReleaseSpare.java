@@ -23,7 +23,7 @@ final class ReleaseSpare implements JobStep {
         if (id == null) return Outcome.done("profile was down; no spare to release");
         boolean cold = c.level() == ProtectionLevel.COLD;
         // A preloaded standby keeps its workload running (without the alias): that is what makes it preloaded.
-        boolean keepWorkload = c.level() == ProtectionLevel.PRELOADED;
+        boolean keepWorkload = c.level().standbyRuns();
         boolean released = false;
         try {
             if (!keepWorkload) c.drivers().workload().stop(id, c.profile(), c.call());
@@ -35,7 +35,7 @@ final class ReleaseSpare implements JobStep {
                 return Outcome.failed(AlarmType.FENCE_FAILED, "cannot release " + id + ": " + e.getMessage() + "; the profile stays there");
             }
         }
-        if (released && keepWorkload) return Outcome.done("agent of " + id + " released the identity; the workload keeps running, preloaded");
+        if (released && keepWorkload) return Outcome.done("agent of " + id + " released the identity; the workload keeps running, " + c.level().wire());
         if (released && !cold) return Outcome.done("agent of " + id + " stopped the workload and released the identity; back in the hot pool");
         Outcome o = PowerOff.confirm(c, id, released ? "cold standby" : "its agent does not answer", how -> {
             c.drivers().identity().release(id, c.profile(), c.call());

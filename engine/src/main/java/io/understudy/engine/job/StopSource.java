@@ -18,8 +18,9 @@ final class StopSource implements JobStep {
     @Override
     public Outcome run(StepContext c) {
         String id = c.job().source();
-        if (c.level() == ProtectionLevel.PRELOADED) {
-            return Outcome.done("workload of " + c.profile().id() + " keeps running on " + id + " (preloaded: it becomes the standby)");
+        if (c.level().standbyRuns()) {
+            return Outcome.done("workload of " + c.profile().id() + " keeps running on " + id + " (" + c.level().wire() + ": it becomes the "
+                    + (c.level() == ProtectionLevel.LOCKSTEP ? "twin)" : "standby)"));
         }
         try {
             c.drivers().workload().stop(id, c.profile(), c.call());

@@ -69,11 +69,14 @@ public final class ConfigValidator {
             }
             policy(errors, at + ".policy", g.policy());
             hooks(errors, at + ".hooks", g.hooks(), hookNames);
-            if (g.policy().protection() == ProtectionLevel.PRELOADED) {
-                // MX-ONE's preloaded standby runs its one regular's workload already: it cannot stand by for two.
-                if (g.servers().size() != 1) errors.add(new ConfigError(at + ".servers", "a preloaded group is 1:1: expected exactly one regular server, got "
+            if (g.policy().protection().standbyRuns()) {
+                // MX-ONE's preloaded standby runs its one regular's workload already, a lockstep twin applies its one
+                // primary's inputs: neither can stand by for two.
+                String level = g.policy().protection().wire();
+                String standby = g.policy().protection() == ProtectionLevel.LOCKSTEP ? "twin" : "standby";
+                if (g.servers().size() != 1) errors.add(new ConfigError(at + ".servers", "a " + level + " group is 1:1: expected exactly one regular server, got "
                         + g.servers().size()));
-                if (g.spares().size() != 1) errors.add(new ConfigError(at + ".spares", "a preloaded group is 1:1: expected exactly one standby, got "
+                if (g.spares().size() != 1) errors.add(new ConfigError(at + ".spares", "a " + level + " group is 1:1: expected exactly one " + standby + ", got "
                         + g.spares().size()));
             }
         }
@@ -108,6 +111,7 @@ public final class ConfigValidator {
                 errors.add(new ConfigError(at + ".dataDir", "expected an absolute path, got '" + p.dataDir() + "'"));
             }
             if (p.priority() < 0) errors.add(new ConfigError(at + ".priority", "expected 0 or more (lower wins), got " + p.priority()));
+            lockstep(errors, at, p, g);
             for (int j = 0; j < p.after().size(); j++) {
                 String f = p.after().get(j);
                 if (blank(f)) errors.add(new ConfigError(at + ".after[" + j + "]", "expected the id of a profile to start after"));
@@ -207,10 +211,27 @@ public final class ConfigValidator {
         }
     }
 
-    private static void policy(List<ConfigError> errors, String at, GroupPolicy p) {
-        if (p.protection() == ProtectionLevel.LOCKSTEP) {
-            errors.add(new ConfigError(at + ".protection", "level 'lockstep' is not available yet; expected cold, hot or preloaded"));
+    /** A lockstep profile: its group's level (a 1:1 pair), a port its members answer on, no data copied around. */
+    private static void lockstep(List<ConfigError> errors, String at, ProfileSpec p, GroupSpec g) {
+        boolean groupLockstep = g != null && g.policy().protection() == ProtectionLevel.LOCKSTEP;
+        if (p.protection() == ProtectionLevel.LOCKSTEP && g != null && !groupLockstep) {
+            errors.add(new ConfigError(at + ".protection", "lockstep is a group's level (one regular server and its twin); expected cold, hot or"
+                    + " preloaded here, or protection: lockstep on group '" + g.id() + "'"));
         }
+        boolean lockstep = groupLockstep && (p.protection() == null || p.protection() == ProtectionLevel.LOCKSTEP);
+        if (lockstep && p.pairPort() == null) {
+            errors.add(new ConfigError(at + ".pairPort", "a lockstep profile needs the port its pair's members answer on (client requests and status)"));
+        }
+        if (p.pairPort() != null && (p.pairPort() < 1 || p.pairPort() > 65535)) {
+            errors.add(new ConfigError(at + ".pairPort", "expected a TCP port from 1 to 65535, got " + p.pairPort()));
+        }
+        if (p.pairPort() != null && !lockstep) errors.add(new ConfigError(at + ".pairPort", "only a lockstep profile has a pair; remove it or make the group lockstep"));
+        if (lockstep && p.dataDir() != null) {
+            errors.add(new ConfigError(at + ".dataDir", "a lockstep pair keeps its state in its own replicated log; remove dataDir (backups are not copied)"));
+        }
+    }
+
+    private static void policy(List<ConfigError> errors, String at, GroupPolicy p) {
         if (p.heartbeatInterval().isNegative() || p.heartbeatInterval().isZero()) errors.add(new ConfigError(at + ".heartbeatInterval", "expected a positive duration"));
         if (p.failureTimeout().compareTo(p.heartbeatInterval()) <= 0) errors.add(new ConfigError(at + ".failureTimeout", "expected longer than heartbeatInterval (" + p.heartbeatInterval() + ")"));
         if (p.anticipatedFailures() < 0) errors.add(new ConfigError(at + ".anticipatedFailures", "expected 0 or more"));

@@ -11,6 +11,8 @@ import java.util.List;
  *                and restored before the workload starts elsewhere; null when the workload keeps no data
  * @param after the profiles that must be verified running before this one's workload starts (ordered boot: at a
  *              failover, a fallback, a move, a whole enclosure powering up); empty when it follows none
+ * @param pairPort a {@code lockstep} profile's: the TCP port on which each member of its pair takes client requests
+ *                 and answers {@code status} (the primary's through the profile's alias); null for other levels
  */
 public record ProfileSpec(
         String id,
@@ -23,7 +25,8 @@ public record ProfileSpec(
         FallbackMode fallback,
         ProtectionLevel protection,
         String dataDir,
-        List<String> after) {
+        List<String> after,
+        Integer pairPort) {
 
     public ProfileSpec {
         after = after == null ? List.of() : List.copyOf(after);
@@ -31,6 +34,12 @@ public record ProfileSpec(
         if (priority == null) priority = 100;
         if (fallback == null) fallback = FallbackMode.MANUAL;
         if (dataDir != null && dataDir.isBlank()) dataDir = null;
+    }
+
+    public ProfileSpec(String id, String group, String home, Identity identity, Workload workload,
+                       Requirements requirements, Integer priority, FallbackMode fallback, ProtectionLevel protection,
+                       String dataDir, List<String> after) {
+        this(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, after, null);
     }
 
     public ProfileSpec(String id, String group, String home, Identity identity, Workload workload,
@@ -46,6 +55,11 @@ public record ProfileSpec(
 
     /** This profile, following {@code profiles} at boot. */
     public ProfileSpec withAfter(List<String> profiles) {
-        return new ProfileSpec(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, profiles);
+        return new ProfileSpec(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, profiles, pairPort);
+    }
+
+    /** This profile, its pair's members answering on {@code port} (lockstep). */
+    public ProfileSpec withPairPort(Integer port) {
+        return new ProfileSpec(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, after, port);
     }
 }

@@ -9,6 +9,14 @@ public enum ProtectionLevel {
     @JsonProperty("preloaded") PRELOADED,
     @JsonProperty("lockstep") LOCKSTEP;
 
+    /**
+     * Whether the standby runs the workload before a failover: a preloaded standby (without the alias), a lockstep
+     * twin (applying every input). Its failover announces the alias; nothing is started or restored there.
+     */
+    public boolean standbyRuns() {
+        return this == PRELOADED || this == LOCKSTEP;
+    }
+
     public String wire() {
         return name().toLowerCase();
     }

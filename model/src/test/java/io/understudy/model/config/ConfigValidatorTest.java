@@ -42,11 +42,38 @@ class ConfigValidatorTest {
                 "profiles[1].identity.macs[0]: duplicate MAC '02:00:00:00:00:01' (also at profiles[0].identity.macs[0])");
     }
 
+    private static final GroupPolicy LOCKSTEP = new GroupPolicy(ProtectionLevel.LOCKSTEP, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
     @Test
-    void validate_levelsNotYetAvailable_areRefusedByName() {
-        GroupPolicy p = new GroupPolicy(ProtectionLevel.LOCKSTEP, null, null, null, null, null, null, null, null, null, null, null, null, null);
-        var d = dc(List.of(server("a", "enc1/bay1", "M", 8)), List.of(new GroupSpec("g", List.of("a"), List.of(), p)), List.of());
-        assertThat(ConfigValidator.validate(d)).extracting(ConfigError::path).containsExactly("groups[0].policy.protection");
+    void lockstepGroup_onePrimaryAndItsTwin_withAPairPort_isAccepted() {
+        var d = dc(List.of(server("a", "enc1/bay1", "M", 8), server("t", "enc1/bay2", "M", 8)),
+                List.of(new GroupSpec("g", List.of("a"), List.of("t"), LOCKSTEP)),
+                List.of(profile("p", "a", "02:00:00:00:00:01", "198.18.0.1/24", null).withPairPort(7400)));
+        assertThat(ConfigValidator.validate(d)).isEmpty();
+    }
+
+    @Test
+    void lockstep_withoutItsPairPortOrTwin_orWithData_isRefusedAtEachField() {
+        ProfileSpec noPort = new ProfileSpec("p", "g", "a", new Identity("p", List.of("198.18.0.1/24"), List.of(), List.of()), null, null, 1, null, null, "/var/lib/p");
+        var d = dc(List.of(server("a", "enc1/bay1", "M", 8), server("t", "enc1/bay2", "M", 8), server("u", "enc1/bay3", "M", 8)),
+                List.of(new GroupSpec("g", List.of("a"), List.of("t", "u"), LOCKSTEP)), List.of(noPort));
+        assertThat(ConfigValidator.validate(d)).extracting(ConfigError::toString).containsExactlyInAnyOrder(
+                "groups[0].spares: a lockstep group is 1:1: expected exactly one twin, got 2",
+                "profiles[0].pairPort: a lockstep profile needs the port its pair's members answer on (client requests and status)",
+                "profiles[0].dataDir: a lockstep pair keeps its state in its own replicated log; remove dataDir (backups are not copied)");
+    }
+
+    @Test
+    void lockstepOnAProfileOfAnotherGroup_orAPairPortWithoutAPair_isRefused() {
+        ProfileSpec p = new ProfileSpec("p", "g", "a", new Identity("p", List.of("198.18.0.1/24"), List.of(), List.of()), null, null, 1, null,
+                ProtectionLevel.LOCKSTEP).withPairPort(70000);
+        var d = dc(List.of(server("a", "enc1/bay1", "M", 8), server("t", "enc1/bay2", "M", 8)),
+                List.of(new GroupSpec("g", List.of("a"), List.of("t"), null)), List.of(p));
+        assertThat(ConfigValidator.validate(d)).extracting(ConfigError::toString).containsExactlyInAnyOrder(
+                "profiles[0].protection: lockstep is a group's level (one regular server and its twin); expected cold, hot or preloaded here,"
+                        + " or protection: lockstep on group 'g'",
+                "profiles[0].pairPort: expected a TCP port from 1 to 65535, got 70000",
+                "profiles[0].pairPort: only a lockstep profile has a pair; remove it or make the group lockstep");
     }
 
     /**

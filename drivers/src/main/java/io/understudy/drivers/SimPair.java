@@ -1,0 +1,26 @@
+package io.understudy.drivers;
+
+import io.understudy.model.config.ProfileSpec;
+
+/**
+ * A simulated server's pair member (the demo, a lab's simulated servers): it answers while the profile's workload runs
+ * there, leads while it holds the alias, and reports sequence 0 — the simulator sends no client inputs. Real members
+ * are asked through {@link FrontPairDriver}.
+ */
+public final class SimPair implements PairDriver {
+    private final WorkloadDriver workload;
+    private final IdentityDriver identity;
+
+    public SimPair(WorkloadDriver workload, IdentityDriver identity) {
+        this.workload = workload;
+        this.identity = identity;
+    }
+
+    @Override
+    public PairStatus status(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        if (workload.monitor(server, profile, ctx) != WorkloadDriver.Status.RUNNING) {
+            throw new DriverException(DriverException.Kind.UNREACHABLE, "the pair member of " + profile.id() + " does not run on " + server);
+        }
+        return new PairStatus(0, "simulated", identity.holds(server, profile, ctx), null);
+    }
+}
