@@ -129,7 +129,7 @@ final class BootOrderWatcher {
             update(id, w, w.next(now.plus(policy.retryBackoff())));
             return;
         }
-        java.time.Duration backoff = policy.retryBackoff().multipliedBy(1L << Math.min(n, 20));
+        java.time.Duration backoff = policy.backoff(n);
         update(id, w, new Watch(w.server(), w.since(), w.waitingSince(), false, n + 1, now.plus(backoff)));
         clearWaiting(id, now);
         String follows = String.join(", ", c.profile().after());

@@ -5,6 +5,7 @@ import io.understudy.drivers.DriverException;
 import io.understudy.drivers.Drivers;
 import io.understudy.drivers.PairDriver.PairStatus;
 import io.understudy.model.ServerState;
+import io.understudy.model.config.GroupPolicy;
 import io.understudy.model.config.GroupSpec;
 import io.understudy.model.config.ProfileSpec;
 import io.understudy.model.config.ProtectionLevel;
@@ -37,7 +38,7 @@ import java.util.concurrent.Executor;
  * primary never waits on it (its replies leave on the majority of primary and arbiter). A member that reports a
  * digest divergence raises {@code lockstep-divergence} (it resyncs from the leader by itself), cleared when no member
  * reports one. The primary's own failure is the detector's: it is fenced and the alias moves to the twin like every
- * preloaded standby's.
+ * preloaded standby's; once the old home runs again its member is started there, so it syncs in as the new twin.
  */
 final class PairWatcher {
     static final Duration EVERY = Duration.ofSeconds(2);
@@ -80,7 +81,13 @@ final class PairWatcher {
         this.decisions = decisions;
     }
 
-    private record Pair(ProfileSpec profile, String primary, String twin, Duration failureTimeout) {}
+    /** @param homeTwin the twin is the profile's home (it runs on the standby since a failover) and is free to start it */
+    private record Pair(ProfileSpec profile, String primary, String twin, GroupPolicy policy, boolean homeTwin) {}
+
+    /** Member starts ordered on a home that came back as twin, per profile, since it last answered. */
+    private record Starts(int count, Instant next) {}
+
+    private final Map<String, Starts> starts = new ConcurrentHashMap<>();
 
     void tick() {
         Instant now = scheduler.now();
@@ -119,7 +126,10 @@ final class PairWatcher {
             GroupSpec g = s.index().group(p.group()).orElse(null);
             if (r == null || r.server() == null || g == null) continue;
             String twin = twinOf(g, r.server());
-            if (twin != null) out.add(new Pair(p, r.server(), twin, g.policy().failureTimeout()));
+            if (twin == null) continue;
+            var t = s.server(twin);
+            boolean homeTwin = twin.equals(p.home()) && r.activeJob() == null && t != null && !t.drained() && t.reservedBy() == null;
+            out.add(new Pair(p, r.server(), twin, g.policy(), homeTwin));
         }
         return out;
     }
@@ -152,8 +162,10 @@ final class PairWatcher {
                 twinWhy = null;
             } catch (DriverException e) {
                 twinWhy = "twin " + p.twin() + " does not answer: " + e.getMessage();
+                if (p.homeTwin()) twinWhy += startMember(p, ctx);
             }
         }
+        if (twin != null) starts.remove(p.profile().id());
         Instant now = scheduler.now();
         Long lag = primary != null && twin != null ? Math.max(0, primary.seq() - twin.seq()) : null;
         State state;
@@ -175,6 +187,31 @@ final class PairWatcher {
         divergence(id, p, primary, twin, now);
     }
 
+    /**
+     * Re-pairing with the old home (a 1:1 group): repaired after a failover, it runs but its member does not, so the
+     * member is started there — it rejoins the pair's group and the leader sends it what it lacks (its log's tail, or a
+     * snapshot and the tail). Never the identity: the alias stays on the primary. Backs off ({@code retryBackoff},
+     * doubling) and stops at {@code retryLimit} starts; the degraded alarm then says so.
+     */
+    private String startMember(Pair p, CallContext ctx) {
+        String id = p.profile().id();
+        Instant now = scheduler.now();
+        Starts s = starts.get(id);
+        int n = s == null ? 0 : s.count();
+        if (n >= p.policy().retryLimit()) return "; its member did not start after " + n + " attempts (start it there, or fall back)";
+        if (s != null && now.isBefore(s.next())) return "; its member was started, next attempt not before " + s.next();
+        starts.put(id, new Starts(n + 1, now.plus(p.policy().backoff(n))));
+        try {
+            drivers.workload().start(p.twin(), p.profile(), ctx);
+            decisions.record(id, "lockstep pair of " + id + ": member started on " + p.twin() + " (its home, back as twin) to sync in from the primary "
+                    + p.primary() + " (attempt " + (n + 1) + " of at most " + p.policy().retryLimit() + ")");
+            return "; its member was started to sync in";
+        } catch (DriverException e) {
+            decisions.record(id, "lockstep pair of " + id + ": member could not be started on " + p.twin() + ": " + e.getMessage());
+            return "; starting its member failed: " + e.getMessage();
+        }
+    }
+
     private void degraded(Pair p, State state, String why, Instant now) {
         String id = p.profile().id();
         boolean open = store.read(s -> s.openAlarm(AlarmType.LOCKSTEP_DEGRADED, id).isPresent());
@@ -185,7 +222,7 @@ final class PairWatcher {
         }
         Instant since = degradedSince.computeIfAbsent(id, k -> now);
         // One missed answer is not a lost twin: the group's failure timeout, as for a server.
-        if (!open && !now.isBefore(since.plus(p.failureTimeout()))) {
+        if (!open && !now.isBefore(since.plus(p.policy().failureTimeout()))) {
             store.submit(new RaiseAlarm(AlarmType.LOCKSTEP_DEGRADED, id, "profile " + id + " runs on " + p.primary()
                     + " without a twin (" + why + "); its replies leave on the arbiter's copy until the twin holds the pair's inputs again", now));
         }

@@ -108,7 +108,7 @@ final class ProfileWatcher {
                 continue;
             }
             if (!inFlight.add(id)) continue;
-            Duration backoff = m.policy().retryBackoff().multipliedBy(1L << Math.min(n, 20));
+            Duration backoff = m.policy().backoff(n);
             attempts.put(id, new Attempts(m.server(), n + 1, now.plus(backoff)));
             executor.execute(() -> {
                 try {

@@ -124,7 +124,7 @@ final class SpareWatcher {
                 }
                 continue;
             }
-            Duration backoff = f.policy().retryBackoff().multipliedBy(1L << Math.min(n, 20));
+            Duration backoff = f.policy().backoff(n);
             coldOrders.put(f.spare(), new Orders(n + 1, now.plus(backoff)));
             if (!inFlight.add(f.spare())) continue;
             executor.execute(() -> {

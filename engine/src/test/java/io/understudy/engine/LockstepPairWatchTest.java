@@ -96,5 +96,12 @@ class LockstepPairWatchTest {
         f.run(PairWatcher.EVERY.plus(Duration.ofSeconds(10)));
         assertThat(pair(f)).containsEntry("primary", TWIN).containsEntry("twin", HOME).containsEntry("state", "degraded");
         assertThat(f.alarm(AlarmType.LOCKSTEP_DEGRADED, PROFILE).map(Alarm::text).orElseThrow()).contains("runs on " + TWIN + " without a twin");
+        // The old home repaired: its member is started there (not the identity), the pair is whole, the alarm clears.
+        f.sim.repair(HOME);
+        assertThat(f.runUntil(() -> f.alarm(AlarmType.LOCKSTEP_DEGRADED, PROFILE).isEmpty(), Duration.ofMinutes(3))).isTrue();
+        assertThat(pair(f)).containsEntry("primary", TWIN).containsEntry("twin", HOME).containsEntry("state", "paired");
+        assertThat(f.sim.monitor(HOME, profile(f), CallContext.probe(1))).isEqualTo(WorkloadDriver.Status.RUNNING);
+        assertThat(f.sim.holders(PROFILE)).containsExactly(TWIN);
+        assertThat(f.engine.decisions().about(PROFILE)).anySatisfy(d -> assertThat(d.text()).contains("member started on " + HOME));
     }
 }

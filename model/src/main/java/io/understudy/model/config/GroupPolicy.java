@@ -98,6 +98,11 @@ public record GroupPolicy(
     }
 
     /** How long a silent server must have been silent before it has surely fenced itself. */
+    /** How long an automatic action waits after {@code failures} failed attempts: {@code retryBackoff}, doubled each time. */
+    public Duration backoff(int failures) {
+        return retryBackoff.multipliedBy(1L << Math.min(Math.max(failures, 0), 20));
+    }
+
     public Duration selfFencedAfter() {
         return selfFenceTimeout == null ? null : selfFenceTimeout.multipliedBy(2);
     }
