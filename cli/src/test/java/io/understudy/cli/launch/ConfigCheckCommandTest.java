@@ -106,6 +106,18 @@ class ConfigCheckCommandTest {
         assertThat(r.err()).contains("servers[0].cores: missing: expected a whole number").doesNotContain("Cannot map");
     }
 
+    /** The lockstep example passes; without its pairPort, the field is named. */
+    @Test
+    void lockstepPairExample_passes_andWithoutItsPairPort_isRefusedAtTheField(@TempDir Path dir) throws Exception {
+        Run ok = run("config", "check", ROOT.resolve("examples/lockstep-pair.yaml").toString());
+        assertThat(ok.code()).as(ok.err() + ok.out()).isZero();
+        Path bad = Files.writeString(dir.resolve("bad.yaml"),
+                Files.readString(ROOT.resolve("examples/lockstep-pair.yaml")).replaceFirst("\n\\s*pairPort: 7811", ""));
+        Run no = run("config", "check", bad.toString());
+        assertThat(no.code()).isEqualTo(2);
+        assertThat(no.out() + no.err()).contains("profiles[0].pairPort").contains("needs the port its pair's members answer on");
+    }
+
     /** Found in the first hour: config check refused -o json although every command takes it. */
     @Test
     void configCheckRefusedOutputJson(@TempDir Path dir) throws Exception {
