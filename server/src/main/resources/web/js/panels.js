@@ -67,7 +67,7 @@ export function profiles(tbody, filter, count) {
   fill(count, rows.length < matching.length ? 'showing ' + rows.length + ' of ' + matching.length + ': filter to narrow'
     : matching.length + (words.length ? ' of ' + all.length : '') + ' profile(s)');
   keyed(tbody, rows, (p) => p.id,
-    (p) => [p.server, p.lockedTo, p.activeJob, p.note, admin, stateOf(p.server)].join('|'), (p) => profile(p, admin));
+    (p) => [p.server, p.lockedTo, p.activeJob, p.note, admin, stateOf(p.server), JSON.stringify(p.pair || null)].join('|'), (p) => profile(p, admin));
 }
 
 function stateOf(id) {
@@ -104,7 +104,7 @@ function profile(p, admin) {
     h('td', h('b', p.id)),
     h('td', p.group),
     h('td', p.home),
-    h('td', where),
+    h('td', where, p.pair ? pair(p.pair) : null),
     h('td.num', String(p.priority)),
     h('td', p.fallback),
     h('td', p.lockedTo ? h('span.locked', icon('lock'), p.lockedTo) : '—'),
@@ -112,6 +112,14 @@ function profile(p, admin) {
       + (id.fcPorts.length ? ' · WWPN ' + id.fcPorts.map((f) => f.wwpn + (f.bootFromSan ? ' (boot)' : '')).join(', ') : '')),
     h('td', p.activeJob ? h('a', { href: '#jobs', dataset: { job: p.activeJob } }, 'job ' + p.activeJob) : ''),
     admin ? h('td.acts', buttons) : null);
+}
+
+/** A lockstep profile's pair: its twin, whether the two are in step, how many inputs the primary applied and the lag. */
+function pair(x) {
+  const text = (x.twin ? 'twin ' + x.twin + ' · ' : '') + x.state
+    + (x.seq != null ? ' · seq ' + x.seq : '') + (x.lag != null ? ' · lag ' + x.lag : '');
+  return h('small.pair', { class: x.state, dataset: { pairState: x.state }, title: x.why || '' },
+    h('br'), icon(x.state === 'paired' ? 'ok' : 'warn'), text);
 }
 
 export function alarms(openList, clearedList, counts, none) {

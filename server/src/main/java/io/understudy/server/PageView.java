@@ -44,7 +44,7 @@ final class PageView {
             v.put("enclosures", s.config().enclosures());
             v.put("servers", Views.servers(s, engine, simulateMissingAgents));
             v.put("groups", Views.groups(s));
-            v.put("profiles", Views.profiles(s));
+            v.put("profiles", Views.withPairs(Views.profiles(s), engine.pairs()));
             v.put("jobs", recentJobs(s).stream().map(j -> Views.job(j, engine, true)).toList());
             v.put("alarms", recentAlarms(s));
             return v;

@@ -34,6 +34,16 @@ final class UnderstudyProcess {
         List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString(), "demo", "--port", String.valueOf(port),
                 "--data-dir", dataDir.toString(), "--speed", String.valueOf(speed)));
         cmd.addAll(List.of(extra));
+        start(cmd, "understudy demo running");
+    }
+
+    /** Starts {@code understudy server --config CONFIG} (its servers the embedded simulator's) and waits until it runs. */
+    void startServer(Path config, double speed) throws IOException, InterruptedException {
+        start(new ArrayList<>(List.of(java(), "-jar", JAR.toString(), "server", "--config", config.toString(), "--port", String.valueOf(port),
+                "--data-dir", dataDir.toString(), "--speed", String.valueOf(speed))), "understudy server running");
+    }
+
+    private void start(List<String> cmd, String running) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HOME", home.toString());
         pb.redirectErrorStream(true);
@@ -45,14 +55,14 @@ final class UnderstudyProcess {
         String line;
         while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
             seen.add(line);
-            if (line.contains("understudy demo running")) {
+            if (line.contains(running)) {
                 Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
                 drain.setDaemon(true);
                 drain.start();
                 return;
             }
         }
-        throw new IllegalStateException("demo did not start: " + String.join("\n", seen));
+        throw new IllegalStateException(cmd.get(3) + " did not start: " + String.join("\n", seen));
     }
 
     String url() {
