@@ -73,10 +73,16 @@ public final class LockstepClient implements AutoCloseable {
             try {
                 RaftClientReply r = c.async().send(m).get(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (r.isSuccess()) {
-                    awaitAll(c, r.getLogIndex());
-                    return r.getMessage().getContent().toByteArray();
+                    java.util.Optional<byte[]> reply = Reply.read(r.getMessage().getContent().toByteArray());
+                    if (reply.isPresent()) {
+                        awaitAll(c, r.getLogIndex());
+                        return reply.get();
+                    }
+                    // The arbiter led and answered a retried call from its retry cache: it has no reply to give.
+                    last = new IOException("request " + requestId + " was answered by the arbiter, which runs no service");
+                } else {
+                    last = r.getException();
                 }
-                last = r.getException();
             } catch (ExecutionException e) {
                 last = e.getCause() instanceof Exception x ? x : e;
             } catch (TimeoutException e) {

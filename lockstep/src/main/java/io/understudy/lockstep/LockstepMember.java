@@ -14,6 +14,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -128,8 +129,48 @@ public final class LockstepMember implements AutoCloseable {
                 .setStateMachine(machine).setProperties(p).setOption(startup).build();
         server.start();
         digests = LockstepClient.raftClient(pair, peers, Duration.ofSeconds(5));
+        if (self.role() == Role.ARBITER) startHandOver();
         LOG.info("lockstep {}: {} ({}) started at {}", pair, self.id(), self.role().wire(), self.address());
     }
+
+    private volatile java.util.concurrent.ScheduledExecutorService handOver;
+
+    /**
+     * An arbiter that wins an election (its log was the longest when the primary died) serves nobody, and Ratis does
+     * not hand the lead on by itself: it transfers only to the highest-priority peer, the dead primary. So an arbiter
+     * that has led for {@link #ARBITER_LEADS} — long enough for its heartbeats to bring the twin's log level with its
+     * own — steps down, and the twin (equal log, higher priority: the arbiter votes for it, it refuses the arbiter)
+     * wins the next election; if the twin was not yet level the arbiter wins again and steps down again a moment
+     * later. Found by LockstepPairTest under a CPU hog, where the arbiter kept the lead and nobody was served.
+     */
+    private void startHandOver() {
+        handOver = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lockstep-arbiter-hand-over");
+            t.setDaemon(true);
+            return t;
+        });
+        long[] leadingSince = {0};
+        handOver.scheduleWithFixedDelay(() -> {
+            RaftClient c = digests;
+            if (c == null || !leading()) {
+                leadingSince[0] = 0;
+                return;
+            }
+            long now = System.nanoTime();
+            if (leadingSince[0] == 0) leadingSince[0] = now;
+            if (now - leadingSince[0] < ARBITER_LEADS.toNanos()) return;
+            try {
+                RaftClientReply r = c.admin().transferLeadership(null, 3_000);
+                if (r.isSuccess()) LOG.info("lockstep {}: arbiter stepped down so a member of the pair leads", pair);
+            } catch (IOException | RuntimeException e) {
+                // still leading: again next round
+            }
+            leadingSince[0] = 0;
+        }, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** How long an arbiter leads before it steps down for the pair (its heartbeats level the twin's log meanwhile). */
+    static final Duration ARBITER_LEADS = Duration.ofSeconds(2);
 
     private static boolean isEmpty(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
@@ -191,6 +232,8 @@ public final class LockstepMember implements AutoCloseable {
     }
 
     private void stopServer() throws IOException {
+        if (handOver != null) handOver.shutdownNow();
+        handOver = null;
         RaftClient c = digests;
         digests = null;
         if (c != null) c.close();

@@ -127,7 +127,8 @@ final class LockstepStateMachine extends SnapshotMachine {
             updateLastAppliedTermIndex(at);
         }
         if (point >= 0) digestPoint.accept(point, pointDigest);
-        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
+        byte[] answer = service == null ? Reply.none() : Reply.of(reply);
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(answer)));
     }
 
     private static byte[] chain(byte[] previous, byte[] input, byte[] reply) {
