@@ -167,6 +167,8 @@ public final class Engine implements StateStore.LeadershipListener {
     /** Lockstep pairs as this node last saw them (the leader's watch; empty on other nodes): profile → view. */
     public Map<String, Map<String, Object>> pairs() {
         Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
+        // A node that led once keeps its last views: not shown once another node watches the pairs.
+        if (!leading) return out;
         for (PairWatcher.PairView v : pairs.views()) {
             Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("primary", v.primary());
