@@ -42,16 +42,17 @@ public final class Drivers {
 
     /** With the enclosures' fabric drivers (none by default). */
     public Drivers withFabric(FabricDrivers f) {
-        Drivers d = new Drivers(powerByName, identity, workload, data);
-        d.fabric = f;
-        d.pair = pair;
-        return d;
+        return copy(f, pair);
     }
 
     /** With the driver that asks lockstep pairs' members their status (none by default). */
     public Drivers withPair(PairDriver p) {
+        return copy(fabric, p);
+    }
+
+    private Drivers copy(FabricDrivers f, PairDriver p) {
         Drivers d = new Drivers(powerByName, identity, workload, data);
-        d.fabric = fabric;
+        d.fabric = f;
         d.pair = p;
         return d;
     }

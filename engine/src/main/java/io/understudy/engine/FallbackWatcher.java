@@ -27,7 +27,6 @@ import java.util.Objects;
  */
 public final class FallbackWatcher {
     public static final String BY = io.understudy.state.JobBudget.FALLBACK_POLICY;
-    public static final String RECOVERY = io.understudy.state.JobBudget.RECOVERY;
 
     private final StateStore store;
     private final Scheduler scheduler;
@@ -94,7 +93,7 @@ public final class FallbackWatcher {
             return "profile " + p.id() + " runs nowhere and its home " + home.id() + " runs, free";
         });
         if (why == null || !automatic.mayStart(p.id(), JobType.FALLBACK)) return;
-        Result r = store.submit(new CreateJob(JobType.FALLBACK, p.id(), null, RECOVERY, why, scheduler.now()));
+        Result r = store.submit(new CreateJob(JobType.FALLBACK, p.id(), null, io.understudy.state.JobBudget.RECOVERY, why, scheduler.now()));
         decisions.record(p.id(), r.ok() ? "fallback job " + r.job() + " started: " + why : "not started at home: " + r.message());
     }
 }

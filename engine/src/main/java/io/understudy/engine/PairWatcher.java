@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -111,10 +110,6 @@ final class PairWatcher {
     /** The pairs as last seen on this node (the leader's; empty elsewhere). */
     Collection<PairView> views() {
         return List.copyOf(views.values());
-    }
-
-    Optional<PairView> view(String profile) {
-        return Optional.ofNullable(views.get(profile));
     }
 
     /** Lockstep profiles recorded running, with the other server of their 1:1 group as twin. */
