@@ -8,14 +8,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * One entry of a pair's input log: a client's input with its request id, or a digest point (the leader's digest after
- * its {@code seq}-th input, which every member compares with its own).
+ * One entry of a pair's input log: a client's input with its request id, a batch of inputs (the inputs that waited
+ * while the previous entries committed, applied in their order: one Raft entry carries many, since a commit costs the
+ * same for one input as for hundreds), or a digest point (the leader's digest after its {@code seq}-th input, which
+ * every member compares with its own).
  */
 sealed interface Entry {
     byte INPUT = 1;
     byte DIGEST = 2;
+    byte BATCH = 3;
 
     record Input(String requestId, byte[] payload) implements Entry {}
+
+    record Batch(java.util.List<Input> inputs) implements Entry {}
 
     record DigestPoint(long seq, byte[] digest) implements Entry {}
 
@@ -24,9 +29,11 @@ sealed interface Entry {
         try (DataOutputStream d = new DataOutputStream(bytes)) {
             if (e instanceof Input in) {
                 d.writeByte(INPUT);
-                d.writeUTF(in.requestId());
-                d.writeInt(in.payload().length);
-                d.write(in.payload());
+                writeInput(d, in);
+            } else if (e instanceof Batch b) {
+                d.writeByte(BATCH);
+                d.writeInt(b.inputs().size());
+                for (Input in : b.inputs()) writeInput(d, in);
             } else if (e instanceof DigestPoint p) {
                 d.writeByte(DIGEST);
                 d.writeLong(p.seq());
@@ -44,9 +51,12 @@ sealed interface Entry {
         if (raw.length == 0) return null;
         try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(raw))) {
             byte kind = d.readByte();
-            if (kind == INPUT) {
-                String id = d.readUTF();
-                return new Input(id, d.readNBytes(d.readInt()));
+            if (kind == INPUT) return readInput(d);
+            if (kind == BATCH) {
+                int n = d.readInt();
+                java.util.List<Input> inputs = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) inputs.add(readInput(d));
+                return new Batch(inputs);
             }
             if (kind == DIGEST) {
                 long seq = d.readLong();
@@ -56,5 +66,16 @@ sealed interface Entry {
         } catch (IOException x) {
             return null;
         }
+    }
+
+    private static void writeInput(DataOutputStream d, Input in) throws IOException {
+        d.writeUTF(in.requestId());
+        d.writeInt(in.payload().length);
+        d.write(in.payload());
+    }
+
+    private static Input readInput(DataInputStream d) throws IOException {
+        String id = d.readUTF();
+        return new Input(id, d.readNBytes(d.readInt()));
     }
 }

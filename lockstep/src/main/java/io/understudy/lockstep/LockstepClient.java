@@ -12,10 +12,8 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * Sends inputs to a pair. Each input carries a request id: sent again — after a timeout, a refused attempt, a
@@ -30,19 +28,38 @@ public final class LockstepClient implements AutoCloseable {
     private final String pair;
     private final List<LockstepMember.Peer> peers;
     private final Duration attemptTimeout;
-    private final AtomicReference<RaftClient> client;
+    private final int batchLimit;
+    private final AtomicReference<Link> link;
+    /** Watches for "every member holds index", one per index however many inputs its entry carried. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, CompletableFuture<RaftClientReply>> watches = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong allHold = new java.util.concurrent.atomic.AtomicLong(-1);
     private final Duration twinWait;
     private final java.util.concurrent.atomic.AtomicLong degradedReplies = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean degraded;
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
+    /** A Ratis client and the batcher that sends through it; retired together after a failed attempt. */
+    private record Link(RaftClient client, Batcher batcher) {}
+
     public LockstepClient(String pair, List<LockstepMember.Peer> peers, Duration attemptTimeout, Duration twinWait) {
+        this(pair, peers, attemptTimeout, twinWait, Batcher.MAX_INPUTS);
+    }
+
+    /** @param batchLimit at most this many inputs in one entry of the pair's log (1: no batching; the benchmark's baseline) */
+    public LockstepClient(String pair, List<LockstepMember.Peer> peers, Duration attemptTimeout, Duration twinWait, int batchLimit) {
+        if (batchLimit < 1) throw new IllegalArgumentException("batchLimit: expected at least 1, got " + batchLimit);
         this.pair = pair;
         this.peers = List.copyOf(peers);
         this.attemptTimeout = attemptTimeout;
-        this.client = new AtomicReference<>(raftClient(pair, peers, attemptTimeout));
+        this.batchLimit = batchLimit;
+        this.link = new AtomicReference<>(newLink());
         this.twinWait = twinWait;
+    }
+
+    private Link newLink() {
+        RaftClient c = raftClient(pair, peers, attemptTimeout);
+        return new Link(c, new Batcher(c, batchLimit));
     }
 
     static RaftClient raftClient(String pair, List<LockstepMember.Peer> peers, Duration attemptTimeout) {
@@ -63,26 +80,21 @@ public final class LockstepClient implements AutoCloseable {
      */
     public byte[] send(String requestId, byte[] input, Duration deadline) throws TimeoutException, InterruptedException {
         if (requestId == null || requestId.isEmpty()) throw new IllegalArgumentException("requestId: expected a non-empty id");
-        Message m = Message.valueOf(ByteString.copyFrom(Entry.encode(new Entry.Input(requestId, input))));
+        Entry.Input in = new Entry.Input(requestId, input);
         long end = System.nanoTime() + deadline.toNanos();
         Exception last = null;
         do {
-            // Ratis' async client pipelines the inputs of many callers into one stream (its blocking one sends one at a
-            // time); an attempt is bounded here, and a failed one retires the client (below).
-            RaftClient c = client.get();
+            // The batcher puts the inputs of callers that wait together into one entry, and Ratis' async client pipelines
+            // the entries; an attempt is bounded here, and a failed one retires the client (below).
+            Link l = link.get();
             try {
-                RaftClientReply r = c.async().send(m).get(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (r.isSuccess()) {
-                    java.util.Optional<byte[]> reply = Reply.read(r.getMessage().getContent().toByteArray());
-                    if (reply.isPresent()) {
-                        awaitAll(c, r.getLogIndex());
-                        return reply.get();
-                    }
-                    // The arbiter led and answered a retried call from its retry cache: it has no reply to give.
-                    last = new IOException("request " + requestId + " was answered by the arbiter, which runs no service");
-                } else {
-                    last = r.getException();
+                Batcher.Answer a = l.batcher().submit(in).get(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (a.reply().isPresent()) {
+                    awaitAll(l.client(), a.index());
+                    return a.reply().get();
                 }
+                // The arbiter led and answered a retried call from its retry cache: it has no reply to give.
+                last = new IOException("request " + requestId + " was answered by the arbiter, which runs no service");
             } catch (ExecutionException e) {
                 last = e.getCause() instanceof Exception x ? x : e;
             } catch (TimeoutException e) {
@@ -90,7 +102,7 @@ public final class LockstepClient implements AutoCloseable {
             }
             // As the control plane's client (state/ratis/GroupClient): once one request of Ratis' ordered async client
             // failed, its sliding window stays closed and later ones fail ("AlreadyClosedException"); a fresh one does not.
-            retire(c);
+            retire(l);
             Thread.sleep(RETRY_SLEEP.toMillis());
         } while (System.nanoTime() < end);
         TimeoutException t = new TimeoutException("request " + requestId + ": no reply within " + deadline.toMillis() + " ms"
@@ -99,15 +111,15 @@ public final class LockstepClient implements AutoCloseable {
         throw t;
     }
 
-    private void retire(RaftClient failed) {
+    private void retire(Link failed) {
         if (closed) return;
-        RaftClient fresh = raftClient(pair, peers, attemptTimeout);
-        if (!client.compareAndSet(failed, fresh)) {
-            closeQuietly(fresh);
+        Link fresh = newLink();
+        if (!link.compareAndSet(failed, fresh)) {
+            closeQuietly(fresh.client());
             return;
         }
         // Closed later, so calls of other threads still on it can end.
-        CompletableFuture.delayedExecutor(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> closeQuietly(failed));
+        CompletableFuture.delayedExecutor(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> closeQuietly(failed.client()));
     }
 
     private static void closeQuietly(RaftClient c) {
@@ -135,8 +147,24 @@ public final class LockstepClient implements AutoCloseable {
             degradedReplies.incrementAndGet();
             return;
         }
+        if (index <= allHold.get()) return;
         try {
-            c.async().watch(index, ReplicationLevel.ALL).get(twinWait.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture<RaftClientReply> w = watches.get(index);
+            if (w == null) {
+                CompletableFuture<RaftClientReply> mine = new CompletableFuture<>();
+                w = watches.putIfAbsent(index, mine);
+                if (w == null) {
+                    w = mine;
+                    c.async().watch(index, ReplicationLevel.ALL).whenComplete((r, e) -> {
+                        if (e == null && r != null && r.isSuccess()) allHold.accumulateAndGet(index, Math::max);
+                        watches.remove(index);
+                        if (e != null) mine.completeExceptionally(e);
+                        else mine.complete(r);
+                    });
+                }
+            }
+            RaftClientReply held = w.get(twinWait.toMillis(), TimeUnit.MILLISECONDS);
+            if (held == null || !held.isSuccess()) throw new ExecutionException("watch of index " + index + " failed", held == null ? null : held.getException());
         } catch (ExecutionException | TimeoutException e) {
             degraded = true;
             degradedReplies.incrementAndGet();
@@ -155,8 +183,13 @@ public final class LockstepClient implements AutoCloseable {
      * membership (its leader keeps the old match index for it).
      */
     public void reconfigure(List<LockstepMember.Peer> peers) throws IOException {
-        RaftClientReply r = client.get().admin().setConfiguration(LockstepMember.raftPeers(peers));
+        RaftClientReply r = link.get().client().admin().setConfiguration(LockstepMember.raftPeers(peers));
         if (!r.isSuccess()) throw new IOException("reconfigure to " + peers.stream().map(LockstepMember.Peer::id).toList() + ": " + r.getException());
+    }
+
+    /** Inputs per entry of the pair's log this client sent so far, on its current Ratis client. */
+    public double inputsPerEntry() {
+        return link.get().batcher().inputsPerEntry();
     }
 
     /** Replies that left before every member held their input (the pair was degraded). */
@@ -167,6 +200,6 @@ public final class LockstepClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
-        client.get().close();
+        link.get().client().close();
     }
 }

@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -96,27 +98,13 @@ final class LockstepStateMachine extends SnapshotMachine {
         LogEntryProto log = trx.getLogEntry();
         TermIndex at = TermIndex.valueOf(log);
         Entry e = Entry.decode(log.getStateMachineLogEntry().getLogData().toByteArray());
-        byte[] reply = new byte[0];
-        long point = -1;
-        byte[] pointDigest = null;
+        List<byte[]> replies = new ArrayList<>();
+        List<Map.Entry<Long, byte[]>> points = new ArrayList<>();
         synchronized (lock) {
             if (e instanceof Entry.Input in) {
-                byte[] earlier = replies.get(in.requestId());
-                if (earlier != null) {
-                    reply = earlier;
-                    duplicates++;
-                } else {
-                    reply = service == null ? new byte[0] : service.apply(in.payload());
-                    seq++;
-                    if (service != null) digest = chain(digest, in.payload(), reply);
-                    replies.put(in.requestId(), reply);
-                    if (service != null && seq % digestEvery == 0) {
-                        recentDigests.put(seq, digest);
-                        while (recentDigests.size() > DIGESTS_KEPT) recentDigests.pollFirstEntry();
-                        point = seq;
-                        pointDigest = digest;
-                    }
-                }
+                replies.add(apply(in, points));
+            } else if (e instanceof Entry.Batch b) {
+                for (Entry.Input in : b.inputs()) replies.add(apply(in, points));
             } else if (e instanceof Entry.DigestPoint p && service != null) {
                 byte[] mine = recentDigests.get(p.seq());
                 if (mine != null && !Arrays.equals(mine, p.digest()) && divergence == null) {
@@ -126,9 +114,31 @@ final class LockstepStateMachine extends SnapshotMachine {
             }
             updateLastAppliedTermIndex(at);
         }
-        if (point >= 0) digestPoint.accept(point, pointDigest);
-        byte[] answer = service == null ? Reply.none() : Reply.of(reply);
+        for (Map.Entry<Long, byte[]> p : points) digestPoint.accept(p.getKey(), p.getValue());
+        byte[] answer;
+        if (service == null) answer = Reply.none();
+        else if (e instanceof Entry.Batch) answer = Reply.ofAll(replies);
+        else answer = Reply.of(replies.isEmpty() ? new byte[0] : replies.get(0));
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(answer)));
+    }
+
+    /** Applies one input (once per request id) under the lock; a digest point it reaches is added to {@code points}. */
+    private byte[] apply(Entry.Input in, List<Map.Entry<Long, byte[]>> points) {
+        byte[] earlier = replies.get(in.requestId());
+        if (earlier != null) {
+            duplicates++;
+            return earlier;
+        }
+        byte[] reply = service == null ? new byte[0] : service.apply(in.payload());
+        seq++;
+        if (service != null) digest = chain(digest, in.payload(), reply);
+        replies.put(in.requestId(), reply);
+        if (service != null && seq % digestEvery == 0) {
+            recentDigests.put(seq, digest);
+            while (recentDigests.size() > DIGESTS_KEPT) recentDigests.pollFirstEntry();
+            points.add(Map.entry(seq, digest));
+        }
+        return reply;
     }
 
     private static byte[] chain(byte[] previous, byte[] input, byte[] reply) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 final class Reply {
     private static final byte SERVICE = 0;
     private static final byte ARBITER = 1;
+    private static final byte SERVICE_BATCH = 2;
 
     private Reply() {}
 
@@ -32,5 +33,34 @@ final class Reply {
     static Optional<byte[]> read(byte[] raw) {
         if (raw.length == 0 || raw[0] != SERVICE) return Optional.empty();
         return Optional.of(Arrays.copyOfRange(raw, 1, raw.length));
+    }
+
+    /** The replies to a batch's inputs, in its order. */
+    static byte[] ofAll(java.util.List<byte[]> replies) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream d = new java.io.DataOutputStream(bytes)) {
+            d.writeByte(SERVICE_BATCH);
+            d.writeInt(replies.size());
+            for (byte[] r : replies) {
+                d.writeInt(r.length);
+                d.write(r);
+            }
+        } catch (java.io.IOException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A batch's replies, or empty when the member that answered runs no service (or the bytes are none of ours). */
+    static Optional<java.util.List<byte[]>> readAll(byte[] raw) {
+        if (raw.length == 0 || raw[0] != SERVICE_BATCH) return Optional.empty();
+        try (java.io.DataInputStream d = new java.io.DataInputStream(new java.io.ByteArrayInputStream(raw, 1, raw.length - 1))) {
+            int n = d.readInt();
+            java.util.List<byte[]> replies = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) replies.add(d.readNBytes(d.readInt()));
+            return Optional.of(replies);
+        } catch (java.io.IOException x) {
+            return Optional.empty();
+        }
     }
 }
