@@ -39,8 +39,11 @@ public final class LockstepClient implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
-    /** A Ratis client and the batcher that sends through it; retired together after a failed attempt. */
-    private record Link(RaftClient client, Batcher batcher) {}
+    /**
+     * A Ratis client and the batcher that sends through it, retired together after a failed attempt; {@code startsAt}
+     * is the member it asks first.
+     */
+    private record Link(RaftClient client, Batcher batcher, String startsAt) {}
 
     public LockstepClient(String pair, List<LockstepMember.Peer> peers, Duration attemptTimeout, Duration twinWait) {
         this(pair, peers, attemptTimeout, twinWait, Batcher.MAX_INPUTS);
@@ -53,22 +56,34 @@ public final class LockstepClient implements AutoCloseable {
         this.peers = List.copyOf(peers);
         this.attemptTimeout = attemptTimeout;
         this.batchLimit = batchLimit;
-        this.link = new AtomicReference<>(newLink());
+        this.link = new AtomicReference<>(newLink(peers.get(0).id()));
         this.twinWait = twinWait;
     }
 
-    private Link newLink() {
-        RaftClient c = raftClient(pair, peers, attemptTimeout);
-        return new Link(c, new Batcher(c, batchLimit));
+    private Link newLink(String startsAt) {
+        RaftClient c = raftClient(pair, peers, attemptTimeout, startsAt);
+        return new Link(c, new Batcher(c, batchLimit), startsAt);
     }
 
     static RaftClient raftClient(String pair, List<LockstepMember.Peer> peers, Duration attemptTimeout) {
+        return raftClient(pair, peers, attemptTimeout, null);
+    }
+
+    /** @param startsAt the member asked first (null: Ratis' choice, the group's first) */
+    static RaftClient raftClient(String pair, List<LockstepMember.Peer> peers, Duration attemptTimeout, String startsAt) {
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, LockstepMember.millis(attemptTimeout));
         int attempts = (int) Math.max(3, attemptTimeout.toMillis() / RETRY_SLEEP.toMillis());
-        return RaftClient.newBuilder().setRaftGroup(LockstepMember.group(pair, peers)).setProperties(p)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, LockstepMember.millis(RETRY_SLEEP)))
-                .build();
+        RaftClient.Builder b = RaftClient.newBuilder().setRaftGroup(LockstepMember.group(pair, peers)).setProperties(p)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, LockstepMember.millis(RETRY_SLEEP)));
+        if (startsAt != null) b.setLeaderId(org.apache.ratis.protocol.RaftPeerId.valueOf(startsAt));
+        return b.build();
+    }
+
+    /** The member after {@code id} in the group, round. */
+    private String after(String id) {
+        for (int i = 0; i < peers.size(); i++) if (peers.get(i).id().equals(id)) return peers.get((i + 1) % peers.size()).id();
+        return peers.get(0).id();
     }
 
     /**
@@ -111,9 +126,15 @@ public final class LockstepClient implements AutoCloseable {
         throw t;
     }
 
+    /**
+     * A fresh client starts at the member after the one the failed client started at. Found by the lockstep lab: a
+     * fresh client always began with the primary, and a fenced primary's link is dark — no refusal, just silence — so
+     * every attempt spent its whole time on it and was retired before Ratis tried the twin: the pair served nobody
+     * until the old primary came back (33 s of no replies). Rotating, the twin is asked first within two retirements.
+     */
     private void retire(Link failed) {
         if (closed) return;
-        Link fresh = newLink();
+        Link fresh = newLink(after(failed.startsAt()));
         if (!link.compareAndSet(failed, fresh)) {
             closeQuietly(fresh.client());
             return;

@@ -12,24 +12,29 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 
 /**
  * A member's door for clients: one TCP line per request, {@code REQUEST-ID INPUT}, answered {@code ok REPLY} or
  * {@code error WHY} on one line. A client that loses its connection sends the same line to the other member (or to
  * the alias once it moved) and gets the first reply, applied once. The line {@code status} answers what the member
- * knows of the pair ({@code ok seq=… digest=… leading=… divergence=…}).
+ * knows of the pair ({@code ok seq=… digest=… leading=… divergence=… id=…}; the member's id tells a client which
+ * host answered on the alias).
  */
 public final class LockstepFront implements AutoCloseable {
-    /** Connections served at once; more wait to be accepted. */
-    static final int CONNECTIONS = 64;
+    /**
+     * Connections served at once; one more is closed at once (its client tries again). Well above a client's usual pool, so a {@code status}
+     * asked beside a busy client is still answered (found by the lockstep lab: 64 client connections took every thread
+     * of a 64-thread door, and the alias's {@code status} went unanswered).
+     */
+    static final int CONNECTIONS = 512;
 
     private final ServerSocket socket;
     private final LockstepMember member;
     private final LockstepClient client;
     private final Duration deadline;
-    private final ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS, r -> {
+    private final ExecutorService pool = new java.util.concurrent.ThreadPoolExecutor(0, CONNECTIONS, 30, java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.SynchronousQueue<>(), r -> {
         Thread t = new Thread(r, "lockstep-front");
         t.setDaemon(true);
         return t;
@@ -63,7 +68,11 @@ public final class LockstepFront implements AutoCloseable {
         while (!socket.isClosed()) {
             try {
                 Socket c = socket.accept();
-                pool.execute(() -> serve(c));
+                try {
+                    pool.execute(() -> serve(c));
+                } catch (java.util.concurrent.RejectedExecutionException full) {
+                    c.close();
+                }
             } catch (IOException e) {
                 if (socket.isClosed()) return;
             }
@@ -88,7 +97,7 @@ public final class LockstepFront implements AutoCloseable {
         if (line.equals("status")) {
             LockstepMember.Status s = member.status();
             return "ok seq=" + s.seq() + " digest=" + s.digest() + " leading=" + s.leading() + " divergence="
-                    + (s.divergence() == null ? "none" : s.divergence().seq());
+                    + (s.divergence() == null ? "none" : s.divergence().seq()) + " id=" + s.id();
         }
         int space = line.indexOf(' ');
         if (space <= 0 || space == line.length() - 1) return "error expected a line \"REQUEST-ID INPUT\", got \"" + line + "\"";

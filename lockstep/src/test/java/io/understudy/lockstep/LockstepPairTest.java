@@ -142,6 +142,43 @@ class LockstepPairTest {
         assertThat(get(twin, "c")).isEqualTo("41");
     }
 
+    /**
+     * Found by the lockstep lab: a fenced primary's link is dark (no refusal, no reply), and every fresh client began
+     * with the primary, spent its attempt there and was retired before Ratis tried the twin — so the twin's door served
+     * nobody until the old primary came back. Here the primary's port accepts and never answers.
+     */
+    @Test
+    void primaryGoesSilentLikeAFencedHostsDarkLink_aFreshClientStillReachesTheTwin() throws Exception {
+        startPair(KeyValueService::new);
+        assertThat(send("a", "incr c")).isEqualTo("1");
+        String address = peers.get(0).address();
+        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        members.remove(Role.PRIMARY).close();
+        List<java.net.Socket> held = new CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket()) {
+            silent.setReuseAddress(true);
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+                silent.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return true;
+            });
+            Thread accepting = new Thread(() -> {
+                try {
+                    while (true) held.add(silent.accept());
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            accepting.setDaemon(true);
+            accepting.start();
+            await().atMost(PATIENCE).until(() -> members.get(Role.TWIN).leading());
+            client.close();
+            client = new LockstepClient("p1", peers, Duration.ofSeconds(3), Duration.ofSeconds(2));
+            assertThat(send("b", "incr c")).isEqualTo("2");
+        } finally {
+            for (java.net.Socket s : held) s.close();
+        }
+    }
+
     @Test
     void aRetriedRequestId_isAppliedOnce_andAnsweredWithItsFirstReply() throws Exception {
         startPair(KeyValueService::new);

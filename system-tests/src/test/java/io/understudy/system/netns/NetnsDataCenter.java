@@ -33,6 +33,8 @@ final class NetnsDataCenter implements AutoCloseable {
     static final Path PROBE = Path.of("..", "bench", "netns", "probe.py").toAbsolutePath().normalize();
     static final String ALIAS = "198.18.0.50";
     static final int SERVICE_PORT = 8000;
+    /** Where a lockstep pair's members talk Raft. */
+    static final int PAIR_RAFT_PORT = 9500;
 
     /** What one failover looked like, from the client's side and from the control plane's. */
     record Trial(JsonNode job, JsonNode probe, long killedAt) {
@@ -139,7 +141,7 @@ final class NetnsDataCenter implements AutoCloseable {
         lab.exec("a", "sh", "-c", env("a") + workloadStart());
         awaitTrue(() -> who().equals("a"), Duration.ofSeconds(30), "the service answers from a");
         // A preloaded standby's workload is started by the control plane (it checks its spares every 5 s).
-        if (protection.equals("preloaded")) awaitTrue(() -> counterRuns("b"), Duration.ofSeconds(30), "the control plane starts b's workload");
+        if (protection.equals("preloaded") || lockstep()) awaitTrue(() -> counterRuns("b"), Duration.ofSeconds(30), "the control plane starts b's workload");
         api(n -> SystemTests.stream(n).allMatch(s -> s.get("state").asText().equals(
                 protection.equals("cold") && s.get("id").asText().equals("b") ? "off" : "running")), Duration.ofSeconds(30), "/api/v1/servers");
     }
@@ -220,6 +222,11 @@ final class NetnsDataCenter implements AutoCloseable {
         return api(done, Duration.ofSeconds(90), "/api/v1/jobs");
     }
 
+    /** The profiles as the API shows them (a lockstep profile with its {@code pair}). */
+    JsonNode profiles() throws Exception {
+        return api(n -> true, Duration.ofSeconds(10), "/api/v1/profiles");
+    }
+
     /** One job with its steps and their messages. */
     JsonNode job(long id) throws Exception {
         return api(n -> true, Duration.ofSeconds(10), "/api/v1/jobs/" + id);
@@ -231,6 +238,11 @@ final class NetnsDataCenter implements AutoCloseable {
     }
 
     String who() throws IOException {
+        if (lockstep()) {
+            String line = lab.exec("c", "python3", "-c", STATUS_PY, ALIAS, "" + SERVICE_PORT);
+            int at = line.indexOf(" id=");
+            return at < 0 ? "" : line.substring(at + 4).strip().split(" ")[0];
+        }
         return lab.exec("c", "python3", PROBE.toString(), "--once", "--host", ALIAS, "--port", "" + SERVICE_PORT).strip();
     }
 
@@ -285,7 +297,7 @@ final class NetnsDataCenter implements AutoCloseable {
                     .append("    agent: {endpoint: \"http://").append(lab.address(h)).append(":7700\", secretFile: \"").append(secret).append("\"}\n");
         }
         // A preloaded group is 1:1 (MX-ONE): a and its standby b; s then serves in a group of its own.
-        boolean pair = protection.equals("preloaded");
+        boolean pair = protection.equals("preloaded") || lockstep();
         y.append("groups:\n  - id: hot\n    servers: [").append(pair ? "a" : "a, s").append("]\n    spares: [b]\n")
                 .append("    policy: {protection: ").append(protection).append(", eventHandling: auto-failover, heartbeatInterval: ")
                 .append(heartbeat.toMillis()).append("ms, failureTimeout: ").append(timeout.toMillis()).append("ms, verifyTimeout: 20s")
@@ -297,7 +309,8 @@ final class NetnsDataCenter implements AutoCloseable {
                 .append("    workload: {name: counter, start: '").append(workloadStart()).append("', stop: '").append(workloadStop())
                 .append("', monitor: '").append(workloadMonitor()).append("'}\n")
                 .append("    requirements: {model: NS1, minCores: 1, minMemoryGib: 1}\n")
-                .append("    dataDir: /data\n");
+                // A lockstep pair keeps its state in its members' logs; the control plane reads the pair on pairPort.
+                .append(lockstep() ? "    pairPort: " + SERVICE_PORT + "\n" : "    dataDir: /data\n");
         return y.toString();
     }
 
@@ -309,11 +322,79 @@ final class NetnsDataCenter implements AutoCloseable {
      * preloaded binds every address, so the standby answers the moment the alias arrives.
      */
     private String workloadStart() {
+        if (lockstep()) {
+            // A member of the pair: a is the primary, b the twin, the arbiter runs on the control plane's host
+            // (startArbiter). Its door answers on every address, so the twin answers the moment the alias arrives.
+            return "[ -f $LAB_DIR/counter.pid ] && kill -0 $(cat $LAB_DIR/counter.pid) 2>/dev/null && exit 0; "
+                    + "setsid " + java() + " -Xmx128m -jar " + JAR + " lockstep-member --pair web --id $LAB_HOST --peers " + pairPeers()
+                    + " --data-dir $LAB_DIR/pair --front 0.0.0.0:" + SERVICE_PORT + " >> $LAB_DIR/counter.log 2>&1 < /dev/null & echo $! > $LAB_DIR/counter.pid";
+        }
         String bind = protection.equals("preloaded") ? "0.0.0.0" : ALIAS;
         return "[ -f $LAB_DIR/counter.pid ] && kill -0 $(cat $LAB_DIR/counter.pid) 2>/dev/null && exit 0; "
                 + "mkdir -p $UNDERSTUDY_DATA_DIR; setsid " + java() + " -Xmx64m -cp " + JAR + " io.understudy.agent.workload.CounterService $LAB_HOST "
                 + bind + " " + SERVICE_PORT + " $UNDERSTUDY_DATA_DIR >> $LAB_DIR/counter.log 2>&1 < /dev/null & echo $! > $LAB_DIR/counter.pid";
     }
+
+    boolean lockstep() {
+        return protection.equals("lockstep");
+    }
+
+    /** The pair's Raft group: a (primary), b (twin) and the arbiter on the control plane's host. */
+    String pairPeers() {
+        return "a=primary@" + lab.address("a") + ":" + PAIR_RAFT_PORT + ",b=twin@" + lab.address("b") + ":" + PAIR_RAFT_PORT
+                + ",arbiter=arbiter@" + lab.address("cp") + ":" + PAIR_RAFT_PORT;
+    }
+
+    /**
+     * The pair's arbiter on the control plane's host (the control plane does not start it yet): it keeps the log and
+     * breaks ties, so the twin has a majority when the primary dies.
+     */
+    void startArbiter() throws Exception {
+        Path log = dir.resolve("arbiter.log");
+        Process p = lab.start("cp", log, Map.of("HOME", dir.toString()), List.of(java(), "-Xmx128m", "-jar", JAR.toString(),
+                "lockstep-member", "--pair", "web", "--id", "arbiter", "--peers", pairPeers(), "--data-dir", dir.resolve("arbiter").toString()));
+        processes.add(p);
+        SystemTests.awaitLine(log, "understudy lockstep-member arbiter", p, Duration.ofSeconds(60));
+    }
+
+    /**
+     * The lockstep lab's client ({@link LockstepLoad}) in the client's namespace: {@code connections} connections to
+     * the alias; stopped by {@link #stopLoad}.
+     */
+    Process startLoad(int connections) throws Exception {
+        Path log = dir.resolve("load.log");
+        String cp = Path.of("target", "test-classes").toAbsolutePath() + java.io.File.pathSeparator + JAR;
+        Files.deleteIfExists(dir.resolve("stop"));
+        Process p = lab.start("c", log, Map.of(), List.of(java(), "-Xmx256m", "-cp", cp, LockstepLoad.class.getName(), ALIAS,
+                "" + SERVICE_PORT, "" + connections, dir.toString()));
+        processes.add(p);
+        SystemTests.awaitLine(log, "\"started\"", p, Duration.ofSeconds(60));
+        return p;
+    }
+
+    /** How many inputs the load has had acknowledged so far. */
+    long loadAcked() throws IOException {
+        Path f = dir.resolve("load-progress");
+        if (!Files.exists(f)) return 0;
+        String s = Files.readString(f).strip();
+        return s.isEmpty() ? 0 : Long.parseLong(s);
+    }
+
+    /** Stops the load and returns its summary (it reads every key back first). */
+    JsonNode stopLoad(Process load) throws Exception {
+        Files.writeString(dir.resolve("stop"), "");
+        if (!load.waitFor(120, TimeUnit.SECONDS)) throw new AssertionError("the load did not stop: " + Files.readString(dir.resolve("load.log")));
+        return Json.MAPPER.readTree(Files.readString(dir.resolve("load-summary.json")));
+    }
+
+    /** A member's own status line, asked at host {@code h}'s address: "ok seq=… digest=… …". */
+    String memberStatus(String h) throws IOException {
+        return lab.exec("c", "python3", "-c", STATUS_PY, lab.address(h), "" + SERVICE_PORT).strip();
+    }
+
+    private static final String STATUS_PY = "import socket,sys\n"
+            + "s=socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=2)\n"
+            + "s.sendall(b'status\\n'); print(s.makefile().readline().strip())\n";
 
     private String workloadStop() {
         return "[ -f $LAB_DIR/counter.pid ] && kill $(cat $LAB_DIR/counter.pid) 2>/dev/null; rm -f $LAB_DIR/counter.pid; exit 0";
