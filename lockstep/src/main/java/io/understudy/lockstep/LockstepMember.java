@@ -128,8 +128,12 @@ public final class LockstepMember implements AutoCloseable {
         server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(self.id())).setGroup(group(pair, peers))
                 .setStateMachine(machine).setProperties(p).setOption(startup).build();
         server.start();
-        digests = LockstepClient.raftClient(pair, peers, Duration.ofSeconds(5));
+        // Used only while this member leads (digest points, the arbiter's hand-over), so it asks this member first:
+        // one that began with the primary hung on a fenced primary's dark link and the arbiter never handed the lead
+        // on (the lockstep lab: no replies for minutes after the primary's host was killed).
+        digests = LockstepClient.raftClient(pair, peers, Duration.ofSeconds(5), self.id());
         if (self.role() == Role.ARBITER) startHandOver();
+        startStuckWatch();
         LOG.info("lockstep {}: {} ({}) started at {}", pair, self.id(), self.role().wire(), self.address());
     }
 
@@ -168,6 +172,74 @@ public final class LockstepMember implements AutoCloseable {
             leadingSince[0] = 0;
         }, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
+
+    private volatile java.util.concurrent.ScheduledExecutorService stuckWatch;
+    /** Resyncs this member ran because it was stuck, and when it may run the next (backing off). */
+    private int stuckResyncs;
+    private long nextResyncNanos;
+
+    /**
+     * A follower that hears its leader but is not fed the log resyncs itself. Found by the lockstep lab: a twin whose
+     * member the control plane started half a minute after the primary's was sent heartbeats only — its log stayed
+     * empty while the pair committed thousands of inputs, so when the primary's host died the twin could not lead and
+     * the pair served nobody. It is Ratis' leader appender stuck on a stale match index for a follower that was never
+     * there (RATIS-2523 describes the same loop); a membership change gives the follower a fresh appender, as a resync
+     * does. Watched every 2 s; stuck means its log has not grown for {@link #STUCK_AFTER} while the leader's commit is
+     * past it; resyncs back off (doubling from {@code STUCK_AFTER}) and stop after {@link #STUCK_RESYNCS}, logged as an
+     * error then (the control plane shows the pair syncing, its lag growing).
+     */
+    private void startStuckWatch() {
+        stuckWatch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lockstep-stuck-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        long[] last = {-2, System.nanoTime()};   // own last index seen, since when
+        stuckWatch.scheduleWithFixedDelay(() -> {
+            try {
+                RaftServer.Division d = server.getDivision(groupId(pair));
+                if (d.getInfo().isLeader() || d.getInfo().getLeaderId() == null) {
+                    last[0] = -2;
+                    return;
+                }
+                org.apache.ratis.server.protocol.TermIndex t = d.getRaftLog().getLastEntryTermIndex();
+                long mine = t == null ? -1 : t.getIndex();
+                long leaders = d.getCommitInfos().stream().mapToLong(org.apache.ratis.proto.RaftProtos.CommitInfoProto::getCommitIndex).max().orElse(-1);
+                long now = System.nanoTime();
+                if (mine != last[0] || leaders <= mine) {
+                    last[0] = mine;
+                    last[1] = now;
+                    return;
+                }
+                if (now - last[1] < STUCK_AFTER.toNanos() || now < nextResyncNanos) return;
+                if (stuckResyncs >= STUCK_RESYNCS) {
+                    if (stuckResyncs++ == STUCK_RESYNCS) {
+                        LOG.error("lockstep {}: {} is still not fed the pair's log (at {}, the leader's commit at {}) after {} resyncs; giving up",
+                                pair, self.id(), mine, leaders, STUCK_RESYNCS);
+                    }
+                    return;
+                }
+                stuckResyncs++;
+                nextResyncNanos = now + STUCK_AFTER.toNanos() * (1L << Math.min(stuckResyncs, 6));
+                LOG.warn("lockstep {}: {} hears leader {} but its log stays at {} while the pair's commit is at {}: resyncing ({} of at most {})",
+                        pair, self.id(), d.getInfo().getLeaderId(), mine, leaders, stuckResyncs, STUCK_RESYNCS);
+                last[0] = -2;
+                java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        resync();
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("lockstep {}: resync of {} failed: {}", pair, self.id(), e.toString());
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                // stopped or starting: next round
+            }
+        }, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** How long a follower's log may stay put while the leader commits past it before it resyncs. */
+    static final Duration STUCK_AFTER = Duration.ofSeconds(10);
+    static final int STUCK_RESYNCS = 5;
 
     /** How long an arbiter leads before it steps down for the pair (its heartbeats level the twin's log meanwhile). */
     static final Duration ARBITER_LEADS = Duration.ofSeconds(2);
@@ -233,6 +305,8 @@ public final class LockstepMember implements AutoCloseable {
 
     private void stopServer() throws IOException {
         if (handOver != null) handOver.shutdownNow();
+        if (stuckWatch != null) stuckWatch.shutdownNow();
+        stuckWatch = null;
         handOver = null;
         RaftClient c = digests;
         digests = null;

@@ -53,6 +53,7 @@ import org.apache.ratis.util.MD5FileUtil;
  */
 final class LockstepStateMachine extends SnapshotMachine {
     static final int REPLIES_KEPT = 100_000;
+    private static final org.slf4j.Logger LEADERS = org.slf4j.LoggerFactory.getLogger(LockstepStateMachine.class);
     private static final int DIGESTS_KEPT = 64;
 
     private final DeterministicService service;   // null: the arbiter
@@ -84,6 +85,12 @@ final class LockstepStateMachine extends SnapshotMachine {
         this.service = service;
         this.digestEvery = digestEvery;
         this.digestPoint = digestPoint;
+    }
+
+    /** Who leads the pair, in the member's log: what an operator reads first after a failover. */
+    @Override
+    public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member, org.apache.ratis.protocol.RaftPeerId leader) {
+        LEADERS.info("{}: the pair's leader is now {}", member.getPeerId(), leader);
     }
 
     /** On the leader, before an input enters the log: the arbiter serves no client. */

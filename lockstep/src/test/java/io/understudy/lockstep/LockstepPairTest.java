@@ -151,32 +151,47 @@ class LockstepPairTest {
     void primaryGoesSilentLikeAFencedHostsDarkLink_aFreshClientStillReachesTheTwin() throws Exception {
         startPair(KeyValueService::new);
         assertThat(send("a", "incr c")).isEqualTo("1");
-        String address = peers.get(0).address();
-        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
         members.remove(Role.PRIMARY).close();
-        List<java.net.Socket> held = new CopyOnWriteArrayList<>();
-        try (java.net.ServerSocket silent = new java.net.ServerSocket()) {
-            silent.setReuseAddress(true);
+        try (Silent silent = silence(peers.get(0))) {
+            await().atMost(PATIENCE).until(() -> members.get(Role.TWIN).leading());
+            client.close();
+            client = new LockstepClient("p1", peers, Duration.ofSeconds(3), Duration.ofSeconds(2));
+            assertThat(send("b", "incr c")).isEqualTo("2");
+        }
+    }
+
+    /** A peer's port that accepts connections and never answers: what a fenced host's dark link looks like. */
+    private static final class Silent implements AutoCloseable {
+        private final java.net.ServerSocket socket = new java.net.ServerSocket();
+        private final List<java.net.Socket> held = new CopyOnWriteArrayList<>();
+
+        Silent(Peer peer) throws IOException {
+            int port = Integer.parseInt(peer.address().substring(peer.address().lastIndexOf(':') + 1));
+            socket.setReuseAddress(true);
             await().atMost(PATIENCE).ignoreExceptions().until(() -> {
-                silent.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
                 return true;
             });
             Thread accepting = new Thread(() -> {
                 try {
-                    while (true) held.add(silent.accept());
+                    while (true) held.add(socket.accept());
                 } catch (IOException closed) {
                     // the test is over
                 }
             });
             accepting.setDaemon(true);
             accepting.start();
-            await().atMost(PATIENCE).until(() -> members.get(Role.TWIN).leading());
-            client.close();
-            client = new LockstepClient("p1", peers, Duration.ofSeconds(3), Duration.ofSeconds(2));
-            assertThat(send("b", "incr c")).isEqualTo("2");
-        } finally {
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
             for (java.net.Socket s : held) s.close();
         }
+    }
+
+    private static Silent silence(Peer peer) throws IOException {
+        return new Silent(peer);
     }
 
     @Test

@@ -109,6 +109,8 @@ public final class Node implements AutoCloseable {
     private final Tokens tokens;
     /** Redfish BMC alerts pushed to this node (HTTP port + 2), or null when no server speaks Redfish. */
     private io.understudy.drivers.redfish.RedfishEventSubscriptions events;
+    /** The lockstep pairs' arbiters this node runs (profiles whose pairArbiter is on this machine). */
+    private PairArbiters arbiters;
 
     public Node(Settings settings) throws IOException {
         // Refused before anything is committed: a configuration this node will not run must not reach the group.
@@ -149,6 +151,8 @@ public final class Node implements AutoCloseable {
             api = new Api(store, engine, sim, tokens, metrics, settings.nodeId(), scheduler, simulateMissingAgents).withAgents(agents);
             api.start(settings.bind(), settings.httpPort());
             changes = new ChangeLog(store).start();
+            // After the catch-up above: the arbiters follow the configuration this node has finished reading.
+            arbiters = new PairArbiters(settings.dataDir().resolve("lockstep"), () -> store.read(ClusterState::config), PairArbiters::isLocal).start();
             engine.detector().listening();
             if (!settings.peers().isEmpty()) {
                 engine.detector().witnesses(new PeerWitnesses(settings.nodeId(), settings.peers(), tokens.first(Tokens.Role.VIEWER).token()));
@@ -332,6 +336,7 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        if (arbiters != null) arbiters.close();
         if (events != null) events.close();
         if (changes != null) changes.close();
         api.stop();

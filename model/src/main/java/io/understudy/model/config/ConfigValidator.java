@@ -226,6 +226,18 @@ public final class ConfigValidator {
             errors.add(new ConfigError(at + ".pairPort", "expected a TCP port from 1 to 65535, got " + p.pairPort()));
         }
         if (p.pairPort() != null && !lockstep) errors.add(new ConfigError(at + ".pairPort", "only a lockstep profile has a pair; remove it or make the group lockstep"));
+        PairArbiter a = p.pairArbiter();
+        if (a != null && !lockstep) errors.add(new ConfigError(at + ".pairArbiter", "only a lockstep profile has a pair; remove it or make the group lockstep"));
+        if (a != null && lockstep) {
+            if (a.host() == null || a.port() < 1 || a.port() > 65535) {
+                errors.add(new ConfigError(at + ".pairArbiter.address", "expected HOST:PORT (the arbiter's Raft address on a control-plane host), got "
+                        + (a.address() == null ? "nothing" : "'" + a.address() + "'")));
+            }
+            if (a.memberPort() == null || a.memberPort() < 1 || a.memberPort() > 65535) {
+                errors.add(new ConfigError(at + ".pairArbiter.memberPort", "expected the TCP port (1 to 65535) the pair's members talk Raft on, got "
+                        + a.memberPort()));
+            }
+        }
         if (lockstep && p.dataDir() != null) {
             errors.add(new ConfigError(at + ".dataDir", "a lockstep pair keeps its state in its own replicated log; remove dataDir (backups are not copied)"));
         }

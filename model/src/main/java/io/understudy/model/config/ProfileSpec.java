@@ -13,6 +13,8 @@ import java.util.List;
  *              failover, a fallback, a move, a whole enclosure powering up); empty when it follows none
  * @param pairPort a {@code lockstep} profile's: the TCP port on which each member of its pair takes client requests
  *                 and answers {@code status} (the primary's through the profile's alias); null for other levels
+ * @param pairArbiter a {@code lockstep} profile's: where the control plane runs its pair's arbiter; null when the
+ *                    arbiter is run by hand (or for other levels)
  */
 public record ProfileSpec(
         String id,
@@ -26,7 +28,8 @@ public record ProfileSpec(
         ProtectionLevel protection,
         String dataDir,
         List<String> after,
-        Integer pairPort) {
+        Integer pairPort,
+        PairArbiter pairArbiter) {
 
     public ProfileSpec {
         after = after == null ? List.of() : List.copyOf(after);
@@ -38,8 +41,14 @@ public record ProfileSpec(
 
     public ProfileSpec(String id, String group, String home, Identity identity, Workload workload,
                        Requirements requirements, Integer priority, FallbackMode fallback, ProtectionLevel protection,
+                       String dataDir, List<String> after, Integer pairPort) {
+        this(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, after, pairPort, null);
+    }
+
+    public ProfileSpec(String id, String group, String home, Identity identity, Workload workload,
+                       Requirements requirements, Integer priority, FallbackMode fallback, ProtectionLevel protection,
                        String dataDir, List<String> after) {
-        this(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, after, null);
+        this(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, after, null, null);
     }
 
     public ProfileSpec(String id, String group, String home, Identity identity, Workload workload,
@@ -55,11 +64,16 @@ public record ProfileSpec(
 
     /** This profile, following {@code profiles} at boot. */
     public ProfileSpec withAfter(List<String> profiles) {
-        return new ProfileSpec(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, profiles, pairPort);
+        return new ProfileSpec(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, profiles, pairPort, pairArbiter);
     }
 
     /** This profile, its pair's members answering on {@code port} (lockstep). */
     public ProfileSpec withPairPort(Integer port) {
-        return new ProfileSpec(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, after, port);
+        return new ProfileSpec(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, after, port, pairArbiter);
+    }
+
+    /** This profile, its pair's arbiter run by the control plane as {@code arbiter} says (lockstep). */
+    public ProfileSpec withPairArbiter(PairArbiter arbiter) {
+        return new ProfileSpec(id, group, home, identity, workload, requirements, priority, fallback, protection, dataDir, after, pairPort, arbiter);
     }
 }

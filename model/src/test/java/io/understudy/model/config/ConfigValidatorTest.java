@@ -53,6 +53,24 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void lockstepPairArbiter_isCheckedAtItsFields_andRefusedOutsideALockstepPair() {
+        var servers = List.of(server("a", "enc1/bay1", "M", 8), server("t", "enc1/bay2", "M", 8));
+        ProfileSpec p = profile("p", "a", "02:00:00:00:00:01", "198.18.0.1/24", null).withPairPort(7400);
+        var good = dc(servers, List.of(new GroupSpec("g", List.of("a"), List.of("t"), LOCKSTEP)),
+                List.of(p.withPairArbiter(new PairArbiter("198.18.0.2:7810", 7810))));
+        assertThat(ConfigValidator.validate(good)).isEmpty();
+        var bad = dc(servers, List.of(new GroupSpec("g", List.of("a"), List.of("t"), LOCKSTEP)),
+                List.of(p.withPairArbiter(new PairArbiter("198.18.0.2", 0))));
+        assertThat(ConfigValidator.validate(bad)).extracting(ConfigError::toString).containsExactlyInAnyOrder(
+                "profiles[0].pairArbiter.address: expected HOST:PORT (the arbiter's Raft address on a control-plane host), got '198.18.0.2'",
+                "profiles[0].pairArbiter.memberPort: expected the TCP port (1 to 65535) the pair's members talk Raft on, got 0");
+        var notAPair = dc(servers, List.of(new GroupSpec("g", List.of("a"), List.of("t"), null)),
+                List.of(profile("p", "a", "02:00:00:00:00:01", "198.18.0.1/24", null).withPairArbiter(new PairArbiter("198.18.0.2:7810", 7810))));
+        assertThat(ConfigValidator.validate(notAPair)).extracting(ConfigError::toString)
+                .containsExactly("profiles[0].pairArbiter: only a lockstep profile has a pair; remove it or make the group lockstep");
+    }
+
+    @Test
     void lockstep_withoutItsPairPortOrTwin_orWithData_isRefusedAtEachField() {
         ProfileSpec noPort = new ProfileSpec("p", "g", "a", new Identity("p", List.of("198.18.0.1/24"), List.of(), List.of()), null, null, 1, null, null, "/var/lib/p");
         var d = dc(List.of(server("a", "enc1/bay1", "M", 8), server("t", "enc1/bay2", "M", 8), server("u", "enc1/bay3", "M", 8)),

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The lockstep lab (issue 14): a pair on real hosts ({@link NetnsDataCenter} with protection lockstep) — its members
  * are {@code understudy lockstep-member} processes on a (primary) and b (twin), started by the agents as the profile's
- * workload, the arbiter on the control plane's host — and a client ({@link LockstepLoad}) sending with request ids
+ * workload, the arbiter run by the control plane on its host (the profile's {@code pairArbiter}) — and a client ({@link LockstepLoad}) sending with request ids
  * through the alias on 64 connections, while hosts die. What must hold, from the client's side: every acknowledged
  * input is in the survivor's state exactly once, no error is left unretried, and the alias is answered by one member
  * at a time; from the pair's: the members' digests agree once a member is synced back in.
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class LockstepNetnsTest {
     private static final int CONNECTIONS = 64;
     /** Acknowledgements to wait for between two steps, so each step happens under load. */
-    private static final long STEP = 2_000;
+    private static final long STEP = 1_000;
 
     NetnsDataCenter dc;
     Process load;
@@ -33,26 +33,19 @@ class LockstepNetnsTest {
 
     private void pairUnderLoad(String name) throws Exception {
         dc = NetnsDataCenter.create(name, "lockstep", Duration.ofMillis(200), Duration.ofSeconds(1));
-        dc.startArbiter();
         dc.serviceAtHome();
         awaitPair("paired");
         load = dc.startLoad(CONNECTIONS);
         moreAcknowledged();
     }
 
-    private String pairState() throws Exception {
-        for (JsonNode p : dc.profiles()) if (p.get("id").asText().equals("web")) return p.path("pair").path("state").asText();
-        return "";
-    }
-
     private void awaitPair(String state) throws Exception {
-        dc.awaitTrue("the pair is " + state, Duration.ofSeconds(90), () -> pairState().equals(state));
+        dc.awaitPair(state);
     }
 
-    /** Waits (bounded) until the client has had {@link #STEP} more inputs acknowledged. */
+    /** Waits (bounded) until the client has had {@link #STEP} more inputs acknowledged, so each step happens under load. */
     private void moreAcknowledged() throws Exception {
-        long target = dc.loadAcked() + STEP;
-        dc.awaitTrue(STEP + " more acknowledged inputs (at " + dc.loadAcked() + ")", Duration.ofSeconds(120), () -> dc.loadAcked() >= target);
+        dc.awaitAcknowledged(STEP);
     }
 
     private JsonNode failoverJob() throws Exception {

@@ -310,7 +310,8 @@ final class NetnsDataCenter implements AutoCloseable {
                 .append("', monitor: '").append(workloadMonitor()).append("'}\n")
                 .append("    requirements: {model: NS1, minCores: 1, minMemoryGib: 1}\n")
                 // A lockstep pair keeps its state in its members' logs; the control plane reads the pair on pairPort.
-                .append(lockstep() ? "    pairPort: " + SERVICE_PORT + "\n" : "    dataDir: /data\n");
+                .append(lockstep() ? "    pairPort: " + SERVICE_PORT + "\n    pairArbiter: {address: \"" + lab.address("cp") + ":" + PAIR_RAFT_PORT
+                        + "\", memberPort: " + PAIR_RAFT_PORT + "}\n" : "    dataDir: /data\n");
         return y.toString();
     }
 
@@ -323,8 +324,8 @@ final class NetnsDataCenter implements AutoCloseable {
      */
     private String workloadStart() {
         if (lockstep()) {
-            // A member of the pair: a is the primary, b the twin, the arbiter runs on the control plane's host
-            // (startArbiter). Its door answers on every address, so the twin answers the moment the alias arrives.
+            // A member of the pair: a is the primary, b the twin; the control plane runs the arbiter on its host
+            // (the profile's pairArbiter). Its door answers on every address, so the twin answers the moment the alias arrives.
             return "[ -f $LAB_DIR/counter.pid ] && kill -0 $(cat $LAB_DIR/counter.pid) 2>/dev/null && exit 0; "
                     + "setsid " + java() + " -Xmx128m -jar " + JAR + " lockstep-member --pair web --id $LAB_HOST --peers " + pairPeers()
                     + " --data-dir $LAB_DIR/pair --front 0.0.0.0:" + SERVICE_PORT + " >> $LAB_DIR/counter.log 2>&1 < /dev/null & echo $! > $LAB_DIR/counter.pid";
@@ -343,18 +344,6 @@ final class NetnsDataCenter implements AutoCloseable {
     String pairPeers() {
         return "a=primary@" + lab.address("a") + ":" + PAIR_RAFT_PORT + ",b=twin@" + lab.address("b") + ":" + PAIR_RAFT_PORT
                 + ",arbiter=arbiter@" + lab.address("cp") + ":" + PAIR_RAFT_PORT;
-    }
-
-    /**
-     * The pair's arbiter on the control plane's host (the control plane does not start it yet): it keeps the log and
-     * breaks ties, so the twin has a majority when the primary dies.
-     */
-    void startArbiter() throws Exception {
-        Path log = dir.resolve("arbiter.log");
-        Process p = lab.start("cp", log, Map.of("HOME", dir.toString()), List.of(java(), "-Xmx128m", "-jar", JAR.toString(),
-                "lockstep-member", "--pair", "web", "--id", "arbiter", "--peers", pairPeers(), "--data-dir", dir.resolve("arbiter").toString()));
-        processes.add(p);
-        SystemTests.awaitLine(log, "understudy lockstep-member arbiter", p, Duration.ofSeconds(60));
     }
 
     /**
@@ -385,6 +374,22 @@ final class NetnsDataCenter implements AutoCloseable {
         Files.writeString(dir.resolve("stop"), "");
         if (!load.waitFor(120, TimeUnit.SECONDS)) throw new AssertionError("the load did not stop: " + Files.readString(dir.resolve("load.log")));
         return Json.MAPPER.readTree(Files.readString(dir.resolve("load-summary.json")));
+    }
+
+    /** The state of profile web's pair as the API shows it (paired, syncing, degraded), or "". */
+    String pairState() throws Exception {
+        for (JsonNode p : profiles()) if (p.get("id").asText().equals("web")) return p.path("pair").path("state").asText();
+        return "";
+    }
+
+    void awaitPair(String state) throws Exception {
+        awaitTrue("the pair is " + state, Duration.ofSeconds(90), () -> pairState().equals(state));
+    }
+
+    /** Waits (bounded) until the load has had {@code more} inputs acknowledged beyond what it had now. */
+    void awaitAcknowledged(long more) throws Exception {
+        long target = loadAcked() + more;
+        awaitTrue(more + " more acknowledged inputs (at " + loadAcked() + ")", Duration.ofSeconds(120), () -> loadAcked() >= target);
     }
 
     /** A member's own status line, asked at host {@code h}'s address: "ok seq=… digest=… …". */
