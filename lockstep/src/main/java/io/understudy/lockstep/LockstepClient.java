@@ -147,7 +147,7 @@ public final class LockstepClient implements AutoCloseable {
             // the entries; an attempt is bounded here, and a failed one retires the client (below).
             Link l = followTheLeader(link.get());
             try {
-                Batcher.Answer a = l.batcher().submit(in).get(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                Batcher.Answer a = await(l, l.batcher().submit(in));
                 if (a.reply().isPresent()) {
                     awaitAll(l.client(), a.index());
                     return a.reply().get();
@@ -169,6 +169,32 @@ public final class LockstepClient implements AutoCloseable {
         if (last != null) t.initCause(last);
         throw t;
     }
+
+    /**
+     * Waits for an attempt at most {@code attemptTimeout}, and gives it up as soon as the member beside this client knows
+     * a leader other than the one the client talks to: an input sent to a primary that just died waits on its dark link
+     * otherwise (the lockstep lab: 3 s more of outage after a failover).
+     */
+    private Batcher.Answer await(Link l, CompletableFuture<Batcher.Answer> answer)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long end = System.nanoTime() + attemptTimeout.toNanos();
+        while (true) {
+            long left = end - System.nanoTime();
+            if (left <= 0) throw new TimeoutException("no answer within " + attemptTimeout.toMillis() + " ms");
+            try {
+                return answer.get(Math.min(LEADER_LOOK.toNanos(), left), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException notYet) {
+                String hint = hint();
+                org.apache.ratis.protocol.RaftPeerId believed = l.client().getLeaderId();
+                if (hint != null && believed != null && !believed.toString().equals(hint) && peers.stream().anyMatch(p -> p.id().equals(hint))) {
+                    throw new TimeoutException("the pair's leader is now " + hint + ", not " + believed);
+                }
+            }
+        }
+    }
+
+    /** How often a waiting attempt looks whether the pair's leader moved. */
+    private static final Duration LEADER_LOOK = Duration.ofMillis(100);
 
     /**
      * A fresh client starts at the member after the one the failed client started at. Found by the lockstep lab: a

@@ -266,6 +266,16 @@ public final class LockstepMember implements AutoCloseable {
         }
     }
 
+    /** The pair's leader as this member knows it, or null (cheap: for a door's client on every request). */
+    public String leader() {
+        try {
+            RaftPeerId l = server.getDivision(groupId(pair)).getInfo().getLeaderId();
+            return l == null ? null : l.toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** What this member knows of the pair. */
     public record Status(String id, Role role, boolean leading, String leader, long seq, String digest, long duplicates,
                          LockstepStateMachine.Divergence divergence) {}

@@ -91,7 +91,7 @@ public final class LockstepMemberCommand implements Callable<Integer> {
         LockstepMember.Settings d = LockstepMember.Settings.DEFAULTS;
         LockstepMember member = LockstepMember.start(pair, self, list, dataDir, KeyValueService::new,
                 new LockstepMember.Settings(d.electionTimeoutMin(), d.electionTimeoutMax(), digestEvery, d.snapshotEvery()));
-        LockstepClient client = new LockstepClient(pair, list, Duration.ofSeconds(3), wait).leaderHint(() -> member.status().leader());
+        LockstepClient client = new LockstepClient(pair, list, Duration.ofSeconds(3), wait).leaderHint(member::leader);
         LockstepFront door0 = door == null ? null : LockstepFront.start(door, member, client, Duration.ofSeconds(30));
         System.out.println("understudy lockstep-member " + self.id() + " (" + self.role().wire() + ") of pair " + pair + " running at "
                 + self.address() + (door0 == null ? "" : "; clients: " + front));

@@ -68,8 +68,10 @@ public final class LockstepLoad {
                 try {
                     if (socket == null) {
                         socket = new Socket();
-                        socket.connect(new InetSocketAddress(host, port), 1000);
-                        socket.setSoTimeout(3000);
+                        // A reply waits at most 1 s before the line is sent again (applied once whatever happens):
+                        // a connection to a host that died gets no refusal, only silence.
+                        socket.connect(new InetSocketAddress(host, port), 500);
+                        socket.setSoTimeout(1000);
                         socket.setTcpNoDelay(true);
                         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
                         out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8);
