@@ -92,17 +92,40 @@ public final class LockstepClient implements AutoCloseable {
 
     /** The member a fresh client asks first after {@code failed}: the known leader, else the next member round. */
     private String startAfter(String failed) {
-        String hint = hint();
-        boolean known = hint != null && !hint.equals(failed) && peers.stream().anyMatch(p -> p.id().equals(hint));
-        return known ? hint : after(failed);
+        String hint = knownLeader();
+        return hint != null && !hint.equals(failed) ? hint : after(failed);
     }
 
-    private String hint() {
+    /** The leader the member beside this client knows, if it is one of the pair's members; else null. */
+    private String knownLeader() {
+        String hint;
         try {
-            return leaderHint.get();
+            hint = leaderHint.get();
         } catch (RuntimeException e) {
             return null;
         }
+        return hint != null && peers.stream().anyMatch(p -> p.id().equals(hint)) ? hint : null;
+    }
+
+    /** Whether {@code l}'s client talks to another leader than the one the member beside it knows. */
+    private boolean leaderMoved(Link l) {
+        String hint = knownLeader();
+        org.apache.ratis.protocol.RaftPeerId believed = l.client().getLeaderId();
+        return hint != null && believed != null && !believed.toString().equals(hint);
+    }
+
+    /**
+     * Puts a client starting at {@code startsAt} in place of {@code old} (unless another thread replaced it already)
+     * and returns the client now in use; the old one is closed later, so calls of other threads still on it can end.
+     */
+    private Link replace(Link old, String startsAt) {
+        Link fresh = newLink(startsAt);
+        if (!link.compareAndSet(old, fresh)) {
+            closeQuietly(fresh.client());
+            return link.get();
+        }
+        CompletableFuture.delayedExecutor(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> closeQuietly(old.client()));
+        return fresh;
     }
 
     /**
@@ -111,17 +134,8 @@ public final class LockstepClient implements AutoCloseable {
      * on it first (the lockstep lab: 3 s more of outage after every failover).
      */
     private Link followTheLeader(Link l) {
-        String hint = hint();
-        if (hint == null || peers.stream().noneMatch(p -> p.id().equals(hint))) return l;
-        org.apache.ratis.protocol.RaftPeerId believed = l.client().getLeaderId();
-        if (believed == null || believed.toString().equals(hint) || closed) return l;
-        Link fresh = newLink(hint);
-        if (link.compareAndSet(l, fresh)) {
-            CompletableFuture.delayedExecutor(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> closeQuietly(l.client()));
-            return fresh;
-        }
-        closeQuietly(fresh.client());
-        return link.get();
+        String hint = knownLeader();
+        return closed || hint == null || !leaderMoved(l) ? l : replace(l, hint);
     }
 
     /** The member after {@code id} in the group, round. */
@@ -184,11 +198,7 @@ public final class LockstepClient implements AutoCloseable {
             try {
                 return answer.get(Math.min(LEADER_LOOK.toNanos(), left), TimeUnit.NANOSECONDS);
             } catch (TimeoutException notYet) {
-                String hint = hint();
-                org.apache.ratis.protocol.RaftPeerId believed = l.client().getLeaderId();
-                if (hint != null && believed != null && !believed.toString().equals(hint) && peers.stream().anyMatch(p -> p.id().equals(hint))) {
-                    throw new TimeoutException("the pair's leader is now " + hint + ", not " + believed);
-                }
+                if (leaderMoved(l)) throw new TimeoutException("the pair's leader is now " + knownLeader() + ", not " + l.client().getLeaderId());
             }
         }
     }
@@ -204,14 +214,7 @@ public final class LockstepClient implements AutoCloseable {
      * else at the next member round, so the twin is asked first within two retirements.
      */
     private void retire(Link failed) {
-        if (closed) return;
-        Link fresh = newLink(startAfter(failed.startsAt()));
-        if (!link.compareAndSet(failed, fresh)) {
-            closeQuietly(fresh.client());
-            return;
-        }
-        // Closed later, so calls of other threads still on it can end.
-        CompletableFuture.delayedExecutor(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> closeQuietly(failed.client()));
+        if (!closed) replace(failed, startAfter(failed.startsAt()));
     }
 
     private static void closeQuietly(RaftClient c) {
