@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code pairArbiter} address is on this machine. It keeps the pair's input log and breaks ties (so the twin has a
  * majority when the primary dies) and runs no service. Checked every few seconds against the configuration, on a
  * thread of its own (starting a Raft server is I/O): a new or changed arbiter is started, one no longer configured is
- * stopped; one that failed to start is tried again at the next check.
+ * stopped; one that failed to start is tried again, each wait twice the last, at most {@link #START_LIMIT} times
+ * (an error then, until its configuration changes).
  */
 final class PairArbiters implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PairArbiters.class);
@@ -50,6 +51,13 @@ final class PairArbiters implements AutoCloseable {
     });
 
     private record Running(List<Peer> peers, LockstepMember member) {}
+
+    /** Failed starts of an arbiter, for the pair as configured then: the next try waits longer, and they stop at a cap. */
+    private record Failing(List<Peer> peers, int starts, long nextTryNanos) {}
+
+    /** Starts of one arbiter tried before giving up until its configuration changes. */
+    static final int START_LIMIT = 5;
+    private final Map<String, Failing> failing = new HashMap<>();
 
     /**
      * @param dir    where each arbiter keeps its pair's log ({@code dir/PROFILE})
@@ -113,18 +121,52 @@ final class PairArbiters implements AutoCloseable {
             close(r.getValue().member());
             it.remove();
         }
+        failing.keySet().retainAll(wanted.keySet());
         for (var w : wanted.entrySet()) {
             if (running.containsKey(w.getKey())) continue;
+            Failing f = failing.get(w.getKey());
+            if (f != null && !f.peers().equals(w.getValue())) f = null;   // configured anew: tries again from the first
+            if (f != null && (f.starts() >= START_LIMIT || System.nanoTime() < f.nextTryNanos())) continue;
             Peer self = w.getValue().get(2);
             try {
+                portFree(self);
                 LockstepMember m = LockstepMember.start(w.getKey(), self, w.getValue(), dir.resolve(w.getKey()), KeyValueService::new,
                         LockstepMember.Settings.DEFAULTS);
                 running.put(w.getKey(), new Running(w.getValue(), m));
+                failing.remove(w.getKey());
                 LOG.info("lockstep arbiter of {}: running at {} for {}", w.getKey(), self.address(), w.getValue());
             } catch (IOException | RuntimeException e) {
-                LOG.warn("lockstep arbiter of {}: could not start at {} ({}); trying again in {} s", w.getKey(), self.address(), e.toString(),
-                        EVERY.toSeconds());
+                int starts = f == null ? 1 : f.starts() + 1;
+                long wait = EVERY.toNanos() << Math.min(starts - 1, 6);
+                failing.put(w.getKey(), new Failing(w.getValue(), starts, System.nanoTime() + wait));
+                if (starts >= START_LIMIT) {
+                    LOG.error("lockstep arbiter of {}: could not start at {} after {} tries ({}); not tried again until its configuration changes",
+                            w.getKey(), self.address(), starts, e.toString());
+                } else {
+                    LOG.warn("lockstep arbiter of {}: could not start at {} ({}); trying again in {} s ({} of at most {})", w.getKey(),
+                            self.address(), e.toString(), wait / 1_000_000_000L, starts, START_LIMIT);
+                }
             }
+        }
+    }
+
+    /** Failed starts of the arbiter of {@code profile} since it was last configured (0: none failed). */
+    synchronized int startsTried(String profile) {
+        Failing f = failing.get(profile);
+        return f == null ? 0 : f.starts();
+    }
+
+    /**
+     * Refuses a port another process holds before Ratis is asked: Ratis ends the whole JVM when its server cannot bind
+     * (found by PairArbitersTest: the test JVM exited), and this JVM is a control-plane node.
+     */
+    private static void portFree(Peer self) throws IOException {
+        int port = Integer.parseInt(self.address().substring(self.address().lastIndexOf(':') + 1));
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new IOException("port " + port + " is taken: " + e.getMessage(), e);
         }
     }
 

@@ -53,4 +53,19 @@ class PairArbitersTest {
             assertThat(arbiters.profiles()).isEmpty();
         }
     }
+
+    /** An arbiter whose port is taken is tried again later, not every check, and not forever. */
+    @Test
+    void anArbiterThatCannotStart_isTriedWithBackOff_andStopsAtItsLimit() throws Exception {
+        int port = Ports.freeRun(1);
+        AtomicReference<DataCenterConfig> config = new AtomicReference<>(example("127.0.0.1:" + port));
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(port, 50, java.net.InetAddress.getByName("127.0.0.1"));
+             PairArbiters arbiters = new PairArbiters(dir, config::get, PairArbiters::isLocal)) {
+            arbiters.check();
+            assertThat(arbiters.profiles()).isEmpty();
+            assertThat(arbiters.startsTried("ledger")).isEqualTo(1);
+            arbiters.check();
+            assertThat(arbiters.startsTried("ledger")).as("within its back-off: not tried again").isEqualTo(1);
+        }
+    }
 }
