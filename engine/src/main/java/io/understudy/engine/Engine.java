@@ -84,7 +84,7 @@ public final class Engine implements StateStore.LeadershipListener {
         this.profiles = new ProfileWatcher(store, drivers, detector, scheduler, stepExecutor, decisions);
         this.bootOrder = new BootOrderWatcher(store, drivers, scheduler, stepExecutor, decisions);
         this.resources = new ResourceWatcher(store, detector::reported, scheduler, decisions);
-        this.pairs = new PairWatcher(store, drivers, scheduler, stepExecutor, decisions);
+        this.pairs = new PairWatcher(store, drivers, scheduler, stepExecutor, decisions, automatic);
         store.addLeadershipListener(this);
     }
 

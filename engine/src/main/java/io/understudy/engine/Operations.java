@@ -52,6 +52,27 @@ public final class Operations {
     }
 
     /**
+     * Re-pairs a lockstep profile by hand: its twin (the other server of its 1:1 group) has its member started and synced
+     * in from the primary. Also what lifts a held automatic re-pairing: an operator's job starts the count afresh.
+     */
+    public Result rePair(String profile, String by) {
+        record Pair(String primary, String twin, String refusal) {}
+        Pair pair = store.read(s -> {
+            ProfileRecord p = s.profile(profile);
+            if (p == null) return new Pair(null, null, "unknown profile '" + profile + "'");
+            if (s.config().protectionOf(s.index().profile(profile).orElseThrow()) != io.understudy.model.config.ProtectionLevel.LOCKSTEP) {
+                return new Pair(null, null, "profile " + profile + " is not lockstep; only a lockstep pair is re-paired");
+            }
+            if (p.server() == null) return new Pair(null, null, "profile " + profile + " is down; a twin syncs from a running primary");
+            var g = s.index().profile(profile).flatMap(spec -> s.index().group(spec.group())).orElse(null);
+            String twin = g == null ? null : PairWatcher.twinOf(g, p.server());
+            return new Pair(p.server(), twin, twin == null ? "profile " + profile + " has no twin (a lockstep pair is a 1:1 group)" : null);
+        });
+        if (pair.refusal() != null) return Result.refused(pair.refusal());
+        return store.submit(new CreateJob(JobType.REPAIR, profile, pair.primary(), by, "re-pair requested by " + by, scheduler.now(), pair.twin()));
+    }
+
+    /**
      * Starts a planned move of a running profile to the server named by any key, or (null) to the best qualified spare
      * of its group; the target is reserved when the job is created, or the move is refused saying why.
      */

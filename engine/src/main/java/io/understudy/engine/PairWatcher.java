@@ -12,6 +12,10 @@ import io.understudy.model.config.ProtectionLevel;
 import io.understudy.model.time.Scheduler;
 import io.understudy.state.AlarmType;
 import io.understudy.state.ClusterState;
+import io.understudy.state.JobBudget;
+import io.understudy.state.JobType;
+import io.understudy.state.Result;
+import io.understudy.state.command.CreateJob;
 import io.understudy.state.ProfileRecord;
 import io.understudy.state.StateStore;
 import io.understudy.state.command.ClearAlarm;
@@ -37,7 +41,12 @@ import java.util.concurrent.Executor;
  * primary never waits on it (its replies leave on the majority of primary and arbiter). A member that reports a
  * digest divergence raises {@code lockstep-divergence} (it resyncs from the leader by itself), cleared when no member
  * reports one. The primary's own failure is the detector's: it is fenced and the alias moves to the twin like every
- * preloaded standby's; once the old home runs again its member is started there, so it syncs in as the new twin.
+ * preloaded standby's.
+ *
+ * <p>A twin that runs (the group's spare when the pair forms or comes back, the old home once repaired after a
+ * failover) but whose member does not answer in two looks in a row is re-paired by a job ({@code re-pair}: start-twin,
+ * sync-twin) — its member started and synced in while the primary serves — budgeted like every automatic job (it
+ * backs off after a failure and stops at the group's retry limit, {@code automatic-jobs-held}).
  */
 final class PairWatcher {
     static final Duration EVERY = Duration.ofSeconds(2);
@@ -67,12 +76,14 @@ final class PairWatcher {
     private final Scheduler scheduler;
     private final Executor executor;
     private final Decisions decisions;
+    private final AutomaticJobs automatic;
     private final Map<String, PairView> views = new ConcurrentHashMap<>();
     private final Map<String, Instant> degradedSince = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private Instant last;
 
-    PairWatcher(StateStore store, Drivers drivers, Scheduler scheduler, Executor executor, Decisions decisions) {
+    PairWatcher(StateStore store, Drivers drivers, Scheduler scheduler, Executor executor, Decisions decisions, AutomaticJobs automatic) {
+        this.automatic = automatic;
         this.store = store;
         this.drivers = drivers;
         this.scheduler = scheduler;
@@ -80,13 +91,11 @@ final class PairWatcher {
         this.decisions = decisions;
     }
 
-    /** @param homeTwin the twin is the profile's home (it runs on the standby since a failover) and is free to start it */
-    private record Pair(ProfileSpec profile, String primary, String twin, GroupPolicy policy, boolean homeTwin) {}
+    /** @param free the twin may be re-paired: no job holds the profile, the twin is not reserved, drained or taken */
+    private record Pair(ProfileSpec profile, String primary, String twin, GroupPolicy policy, boolean free) {}
 
-    /** Member starts ordered on a home that came back as twin, per profile, since it last answered. */
-    private record Starts(int count, Instant next) {}
-
-    private final Map<String, Starts> starts = new ConcurrentHashMap<>();
+    /** Profiles whose twin's member did not answer at the last look (a re-pair job comes at the second). */
+    private final Set<String> silentTwin = ConcurrentHashMap.newKeySet();
 
     void tick() {
         Instant now = scheduler.now();
@@ -123,8 +132,9 @@ final class PairWatcher {
             String twin = twinOf(g, r.server());
             if (twin == null) continue;
             var t = s.server(twin);
-            boolean homeTwin = twin.equals(p.home()) && r.activeJob() == null && t != null && !t.drained() && t.reservedBy() == null;
-            out.add(new Pair(p, r.server(), twin, g.policy(), homeTwin));
+            boolean free = r.activeJob() == null && r.lockedTo() == null && t != null && !t.drained() && t.reservedBy() == null
+                    && s.profileOn(twin).isEmpty();
+            out.add(new Pair(p, r.server(), twin, g.policy(), free));
         }
         return out;
     }
@@ -157,10 +167,10 @@ final class PairWatcher {
                 twinWhy = null;
             } catch (DriverException e) {
                 twinWhy = "twin " + p.twin() + " does not answer: " + e.getMessage();
-                if (p.homeTwin()) twinWhy += startMember(p, ctx);
+                if (p.free() && !silentTwin.add(p.profile().id())) twinWhy += repair(p);
             }
         }
-        if (twin != null) starts.remove(p.profile().id());
+        if (twin != null || twinState != ServerState.RUNNING) silentTwin.remove(p.profile().id());
         Instant now = scheduler.now();
         Long lag = primary != null && twin != null ? Math.max(0, primary.seq() - twin.seq()) : null;
         State state;
@@ -183,28 +193,23 @@ final class PairWatcher {
     }
 
     /**
-     * Re-pairing with the old home (a 1:1 group): repaired after a failover, it runs but its member does not, so the
-     * member is started there — it rejoins the pair's group and the leader sends it what it lacks (its log's tail, or a
-     * snapshot and the tail). Never the identity: the alias stays on the primary. Backs off ({@code retryBackoff},
-     * doubling) and stops at {@code retryLimit} starts; the degraded alarm then says so.
+     * A running twin whose member does not answer: a re-pair job starts its member and syncs it in (never the
+     * identity: the alias stays on the primary). Automatic, so budgeted: after a failed one the next waits a doubling
+     * back-off, and past the group's retry limit none comes until an operator acts ({@code automatic-jobs-held}).
      */
-    private String startMember(Pair p, CallContext ctx) {
+    private String repair(Pair p) {
         String id = p.profile().id();
-        Instant now = scheduler.now();
-        Starts s = starts.get(id);
-        int n = s == null ? 0 : s.count();
-        if (n >= p.policy().retryLimit()) return "; its member did not start after " + n + " attempts (start it there, or fall back)";
-        if (s != null && now.isBefore(s.next())) return "; its member was started, next attempt not before " + s.next();
-        starts.put(id, new Starts(n + 1, now.plus(p.policy().backoff(n))));
-        try {
-            drivers.workload().start(p.twin(), p.profile(), ctx);
-            decisions.record(id, "lockstep pair of " + id + ": member started on " + p.twin() + " (its home, back as twin) to sync in from the primary "
-                    + p.primary() + " (attempt " + (n + 1) + " of at most " + p.policy().retryLimit() + ")");
-            return "; its member was started to sync in";
-        } catch (DriverException e) {
-            decisions.record(id, "lockstep pair of " + id + ": member could not be started on " + p.twin() + ": " + e.getMessage());
-            return "; starting its member failed: " + e.getMessage();
+        if (!automatic.mayStart(id, JobType.REPAIR)) return "; re-pairing held back (see the profile's decisions)";
+        Result r = store.submit(new CreateJob(JobType.REPAIR, id, p.primary(), JobBudget.PAIR_WATCHER,
+                "twin " + p.twin() + " runs but its pair member does not answer", scheduler.now(), p.twin()));
+        silentTwin.remove(id);
+        if (!r.ok()) {
+            decisions.record(id, "no re-pair job for " + id + ": " + r.message());
+            return "; no re-pair job: " + r.message();
         }
+        decisions.record(id, "lockstep pair of " + id + ": re-pair job " + r.job() + " starts the member on " + p.twin()
+                + " and syncs it in from the primary " + p.primary());
+        return "; re-pair job " + r.job() + " syncs it in";
     }
 
     private void degraded(Pair p, State state, String why, Instant now) {

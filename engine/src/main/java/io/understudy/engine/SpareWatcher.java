@@ -164,7 +164,8 @@ final class SpareWatcher {
             List<ProfileSpec> profiles = s.config().profiles().stream().filter(p -> g.id().equals(p.group())).toList();
             if (profiles.isEmpty()) continue;
             ProfileSpec any = profiles.get(0);
-            List<ProfileSpec> preload = level.standbyRuns() ? profiles : List.of();
+            // A lockstep twin's member is started by a re-pair job (PairWatcher): budgeted, and shown with its steps.
+            List<ProfileSpec> preload = level == ProtectionLevel.PRELOADED ? profiles : List.of();
             for (String spare : g.spares()) {
                 var r = s.server(spare);
                 if (r != null && r.state() == ServerState.RUNNING && s.profileOn(spare).isEmpty() && r.reservedBy() == null) {

@@ -13,6 +13,9 @@ import io.understudy.sim.SimTimings;
 import io.understudy.state.Alarm;
 import io.understudy.state.AlarmType;
 import io.understudy.state.Job;
+import io.understudy.state.JobBudget;
+import io.understudy.state.JobType;
+import io.understudy.state.Step;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +33,16 @@ class LockstepPairWatchTest {
     static final String TWIN = "dl-s1";
 
     static DataCenterConfig config() {
+        return config(Duration.ofMinutes(10));
+    }
+
+    /** @param boot the pair group's boot timeout: how long a twin's member may take to answer once started */
+    static DataCenterConfig config(Duration boot) {
         DataCenterConfig dc = DataCenters.demo();
         GroupSpec hot = dc.group("hot").orElseThrow();
         List<String> rest = hot.servers().stream().filter(s -> !s.equals(HOME)).toList();
-        var pair = new GroupSpec("pair", List.of(HOME), List.of(TWIN), DataCenters.policy(hot.policy()).protection(ProtectionLevel.LOCKSTEP).build());
+        var pair = new GroupSpec("pair", List.of(HOME), List.of(TWIN), DataCenters.policy(hot.policy()).protection(ProtectionLevel.LOCKSTEP)
+                .boot(boot).build());
         var others = new GroupSpec("hot", rest, List.of("dl-s2"), hot.policy());
         List<GroupSpec> groups = new ArrayList<>(dc.groups().stream().filter(g -> !g.id().equals("hot")).toList());
         groups.add(pair);
@@ -47,6 +56,23 @@ class LockstepPairWatchTest {
         return f.config.profile(PROFILE).orElseThrow();
     }
 
+    private static List<Job> jobs(SimFixture f, JobType type) {
+        return f.jobs().stream().filter(j -> j.type() == type).toList();
+    }
+
+    /** The re-pair jobs of the profile, each ended and succeeded with both steps done, syncing {@code twin} in from {@code primary}. */
+    private static void rePairedBy(SimFixture f, int jobs, String primary, String twin) {
+        List<Job> repairs = jobs(f, JobType.REPAIR);
+        assertThat(repairs).hasSize(jobs);
+        Job last = repairs.get(repairs.size() - 1);
+        assertThat(last.status()).as(last.message()).isEqualTo(Job.Status.SUCCEEDED);
+        assertThat(last.source()).isEqualTo(primary);
+        assertThat(last.target()).isEqualTo(twin);
+        assertThat(last.startedBy()).isEqualTo(JobBudget.PAIR_WATCHER);
+        assertThat(last.steps()).extracting(Step::name).containsExactly("start-twin", "sync-twin");
+        assertThat(last.steps()).allMatch(st -> st.status() == Step.Status.DONE);
+    }
+
     private static Map<String, Object> pair(SimFixture f) {
         return f.engine.pairs().get(PROFILE);
     }
@@ -54,7 +80,9 @@ class LockstepPairWatchTest {
     @Test
     void pairSettles_theTwinRunsItsMember_withoutTheAlias_andIsShownPaired() throws Exception {
         SimFixture f = new SimFixture(config(), SimTimings.FAST).settled();
-        f.run(SpareWatcher.EVERY.plus(PairWatcher.EVERY).plusSeconds(1));
+        assertThat(f.runUntil(() -> "paired".equals(pair(f) == null ? null : pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
+        // The pair formed through a re-pair job: the twin's member started and synced in, shown with its steps.
+        rePairedBy(f, 1, HOME, TWIN);
         assertThat(f.sim.monitor(TWIN, profile(f), CallContext.probe(1))).isEqualTo(WorkloadDriver.Status.RUNNING);
         assertThat(f.sim.holders(PROFILE)).containsExactly(HOME);
         assertThat(pair(f)).containsEntry("primary", HOME).containsEntry("twin", TWIN).containsEntry("state", "paired").containsEntry("lag", 0L);
@@ -64,30 +92,33 @@ class LockstepPairWatchTest {
     @Test
     void twinDies_primaryGoesOnAlone_degradedAlarm_thenClearsOnceTheTwinIsBack() throws Exception {
         SimFixture f = new SimFixture(config(), SimTimings.FAST).settled();
-        f.run(SpareWatcher.EVERY.plus(PairWatcher.EVERY).plusSeconds(1));
+        assertThat(f.runUntil(() -> "paired".equals(pair(f) == null ? null : pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
         f.fail(TWIN, Fault.CRASH);
         assertThat(f.runUntil(() -> f.alarm(AlarmType.LOCKSTEP_DEGRADED, PROFILE).isPresent(), Duration.ofMinutes(1))).isTrue();
         assertThat(f.alarm(AlarmType.LOCKSTEP_DEGRADED, PROFILE).map(Alarm::text).orElseThrow())
                 .contains("runs on " + HOME + " without a twin").contains(TWIN);
         assertThat(pair(f)).containsEntry("state", "degraded");
         // Nothing moves: the primary serves on.
-        assertThat(f.jobs()).noneMatch(j -> j.profile().equals(PROFILE));
+        assertThat(f.jobs()).noneMatch(j -> j.profile().equals(PROFILE) && j.type() != JobType.REPAIR);
+        assertThat(jobs(f, JobType.REPAIR)).hasSize(1);
         assertThat(f.sim.holders(PROFILE)).containsExactly(HOME);
 
         f.sim.repair(TWIN);
-        assertThat(f.runUntil(() -> f.alarm(AlarmType.LOCKSTEP_DEGRADED, PROFILE).isEmpty(), Duration.ofMinutes(3))).isTrue();
+        assertThat(f.runUntil(() -> f.alarm(AlarmType.LOCKSTEP_DEGRADED, PROFILE).isEmpty() && "paired".equals(pair(f).get("state")),
+                Duration.ofMinutes(3))).isTrue();
         assertThat(pair(f)).containsEntry("state", "paired");
+        rePairedBy(f, 2, HOME, TWIN);
         assertThat(f.sim.monitor(TWIN, profile(f), CallContext.probe(1))).isEqualTo(WorkloadDriver.Status.RUNNING);
     }
 
     @Test
     void primaryDies_fencedThenTheAliasMovesToTheRunningTwin_whichIsNeverRestarted() throws Exception {
         SimFixture f = new SimFixture(config(), SimTimings.FAST).settled();
-        f.run(SpareWatcher.EVERY.plus(PairWatcher.EVERY).plusSeconds(1));
+        assertThat(f.runUntil(() -> "paired".equals(pair(f) == null ? null : pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
         f.fail(HOME, Fault.CRASH);
-        assertThat(f.runUntil(() -> !f.jobs().isEmpty() && !f.onlyJob().active(), Duration.ofMinutes(1))).isTrue();
+        assertThat(f.runUntil(() -> !jobs(f, JobType.FAILOVER).isEmpty() && !jobs(f, JobType.FAILOVER).get(0).active(), Duration.ofMinutes(1))).isTrue();
 
-        Job job = f.onlyJob();
+        Job job = jobs(f, JobType.FAILOVER).get(0);
         assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.SUCCEEDED);
         assertThat(job.target()).isEqualTo(TWIN);
         assertThat(f.sim.holders(PROFILE)).containsExactly(TWIN);
@@ -98,10 +129,69 @@ class LockstepPairWatchTest {
         assertThat(f.alarm(AlarmType.LOCKSTEP_DEGRADED, PROFILE).map(Alarm::text).orElseThrow()).contains("runs on " + TWIN + " without a twin");
         // The old home repaired: its member is started there (not the identity), the pair is whole, the alarm clears.
         f.sim.repair(HOME);
-        assertThat(f.runUntil(() -> f.alarm(AlarmType.LOCKSTEP_DEGRADED, PROFILE).isEmpty(), Duration.ofMinutes(3))).isTrue();
+        assertThat(f.runUntil(() -> f.alarm(AlarmType.LOCKSTEP_DEGRADED, PROFILE).isEmpty() && "paired".equals(pair(f).get("state")),
+                Duration.ofMinutes(3))).isTrue();
         assertThat(pair(f)).containsEntry("primary", TWIN).containsEntry("twin", HOME).containsEntry("state", "paired");
         assertThat(f.sim.monitor(HOME, profile(f), CallContext.probe(1))).isEqualTo(WorkloadDriver.Status.RUNNING);
         assertThat(f.sim.holders(PROFILE)).containsExactly(TWIN);
-        assertThat(f.engine.decisions().about(PROFILE)).anySatisfy(d -> assertThat(d.text()).contains("member started on " + HOME));
+        // Re-paired by a job with its steps: the old home synced in from the new primary.
+        rePairedBy(f, 2, TWIN, HOME);
+        assertThat(f.engine.decisions().about(PROFILE)).anySatisfy(d -> assertThat(d.text()).contains("re-pair job").contains("starts the member on " + HOME));
+    }
+
+    private static SimFixture refusingTwinStarts(DataCenterConfig config, RefusingWorkload[] workload) {
+        return new SimFixture(config, SimTimings.FAST, (sim, clock) -> sim, sim -> sim,
+                sim -> workload[0] = new RefusingWorkload(sim).refuseStart(TWIN::equals, "member cannot bind its port"));
+    }
+
+    @Test
+    void twinsMemberNeverStarts_rePairJobsBackOff_andStopAtTheRetryLimitWithAnAlarm_thePrimaryServesOn() throws Exception {
+        RefusingWorkload[] workload = new RefusingWorkload[1];
+        SimFixture f = refusingTwinStarts(config(Duration.ofMinutes(2)), workload).settled();
+        var policy = f.config.group("pair").orElseThrow().policy();
+        assertThat(f.runUntil(() -> f.alarm(AlarmType.AUTOMATIC_JOBS_HELD, PROFILE).isPresent(), Duration.ofMinutes(30))).isTrue();
+
+        List<Job> repairs = jobs(f, JobType.REPAIR);
+        assertThat(repairs).hasSize(policy.retryLimit());
+        assertThat(repairs).allSatisfy(j -> {
+            assertThat(j.status()).isEqualTo(Job.Status.FAILED);
+            assertThat(j.message()).contains("start-twin").contains("could not be started on " + TWIN).contains("member cannot bind its port");
+        });
+        // Each one waited the doubling back-off after the one before ended.
+        for (int i = 1; i < repairs.size(); i++) {
+            Duration backoff = policy.retryBackoff().multipliedBy(1L << (i - 1));
+            assertThat(repairs.get(i).created()).isAfterOrEqualTo(repairs.get(i - 1).ended().plus(backoff));
+        }
+        assertThat(f.alarm(AlarmType.AUTOMATIC_JOBS_HELD, PROFILE).map(Alarm::text).orElseThrow()).contains("re-pair");
+        assertThat(f.alarm(AlarmType.LOCKSTEP_DEGRADED, PROFILE)).isPresent();
+        // At the cap: no more jobs, and the primary never stopped serving.
+        f.run(Duration.ofMinutes(20));
+        assertThat(jobs(f, JobType.REPAIR)).hasSize(policy.retryLimit());
+        assertThat(f.sim.holders(PROFILE)).containsExactly(HOME);
+        assertThat(f.jobs()).allMatch(j -> j.type() == JobType.REPAIR);
+    }
+
+    @Test
+    void primaryDiesWhileItsTwinIsBeingPaired_theRePairEnds_andTheFailoverFollows() throws Exception {
+        RefusingWorkload[] workload = new RefusingWorkload[1];
+        SimFixture f = refusingTwinStarts(config(), workload).settled();
+        // Held mid-way: the twin's member does not start, so the job waits in start-twin.
+        assertThat(f.runUntil(() -> jobs(f, JobType.REPAIR).stream().anyMatch(j -> j.active() && j.currentStep() == 0
+                && j.steps().get(0).status() == Step.Status.RUNNING), Duration.ofMinutes(1))).isTrue();
+        Job repair = jobs(f, JobType.REPAIR).get(0);
+        assertThat(f.engine.jobs().progress(repair.id())).contains("starting the pair member on " + TWIN);
+
+        workload[0].refuseStart(s -> false, "");
+        f.fail(HOME, Fault.CRASH);
+        assertThat(f.runUntil(() -> jobs(f, JobType.FAILOVER).stream().anyMatch(j -> !j.active()), Duration.ofMinutes(2))).isTrue();
+
+        Job ended = f.job(repair.id());
+        assertThat(ended.status()).isEqualTo(Job.Status.FAILED);
+        assertThat(ended.message()).contains("the primary " + HOME + " is").contains("its failover comes first");
+        Job failover = jobs(f, JobType.FAILOVER).get(0);
+        assertThat(failover.status()).as(failover.message()).isEqualTo(Job.Status.SUCCEEDED);
+        assertThat(failover.target()).isEqualTo(TWIN);
+        assertThat(failover.created()).isAfterOrEqualTo(ended.ended());
+        assertThat(f.sim.holders(PROFILE)).containsExactly(TWIN);
     }
 }

@@ -158,6 +158,7 @@ public final class Api {
             accepted(ctx, engine.operations().failover(body.get(keys.get(0)).asText(), by), keys.get(0));
         });
         app.post("/api/v1/profiles/{id}/fallback", ctx -> accepted(ctx, engine.operations().fallback(ctx.pathParam("id"), role(ctx, Tokens.Role.ADMIN)), "profile"));
+        app.post("/api/v1/profiles/{id}/re-pair", ctx -> accepted(ctx, engine.operations().rePair(ctx.pathParam("id"), role(ctx, Tokens.Role.ADMIN)), "profile"));
         app.post("/api/v1/profiles/{id}/move", ctx -> {
             String by = role(ctx, Tokens.Role.ADMIN);
             JsonNode body = body(ctx);

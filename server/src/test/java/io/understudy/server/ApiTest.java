@@ -138,6 +138,18 @@ class ApiTest {
     }
 
     @Test
+    void rePair_ofAProfileThatIsNotLockstep_is409SayingSo_unknownIs404_viewerIs403_andNothingIsStarted() throws Exception {
+        int jobsBefore = call("GET", "/api/v1/jobs", Tokens.Role.VIEWER, null).body().size();
+        Answer hot = call("POST", "/api/v1/profiles/web-1/re-pair", Tokens.Role.ADMIN, null);
+        assertThat(hot.status()).isEqualTo(409);
+        assertThat(hot.body().get("error").asText()).isEqualTo("profile web-1 is not lockstep; only a lockstep pair is re-paired");
+        assertThat(hot.body().get("field").asText()).isEqualTo("profile");
+        assertThat(call("POST", "/api/v1/profiles/nope/re-pair", Tokens.Role.ADMIN, null).status()).isEqualTo(404);
+        assertThat(call("POST", "/api/v1/profiles/web-1/re-pair", Tokens.Role.VIEWER, null).status()).isEqualTo(403);
+        assertThat(call("GET", "/api/v1/jobs", Tokens.Role.VIEWER, null).body().size()).isEqualTo(jobsBefore);
+    }
+
+    @Test
     void maintenance_nonBoolean_is400() throws Exception {
         Answer a = call("POST", "/api/v1/groups/hot/maintenance", Tokens.Role.ADMIN, "{\"on\":\"yes\"}");
         assertThat(a.status()).isEqualTo(400);

@@ -27,7 +27,10 @@ final class HookQueue {
             case FALLBACK -> HookEvent.FALLBACK;
             // Succeeded or failed (and rolled back), UNDERSTUDY_STATUS says which.
             case MOVE -> HookEvent.POST_MOVE;
+            // Nothing moved: the pair's state is in the lockstep alarms, which fire their own hooks.
+            case REPAIR -> null;
         };
+        if (e == null) return;
         fire(s, e, j.group(), HookVariables.job(e, j, j.ended()), j.ended());
     }
 

@@ -28,7 +28,9 @@ public final class JobBudget {
     public static final String EVENT_HANDLING = "automatic event handling";
     public static final String FALLBACK_POLICY = "fallback policy";
     public static final String RECOVERY = "recovery of a down profile";
-    private static final Set<String> AUTOMATIC = Set.of(EVENT_HANDLING, FALLBACK_POLICY, RECOVERY);
+    /** The lockstep pair watcher, starting and syncing a twin that runs no member (a re-pair job). */
+    public static final String PAIR_WATCHER = "lockstep pair watcher";
+    private static final Set<String> AUTOMATIC = Set.of(EVENT_HANDLING, FALLBACK_POLICY, RECOVERY, PAIR_WATCHER);
 
     private JobBudget() {}
 

@@ -20,7 +20,13 @@ public enum JobType {
      * up. Before release-source, a failure rolls back (the workload is started again on the source).
      */
     @JsonProperty("move") MOVE(List.of("check-move", "stop-source", "sync-data", "release-source", "move-profile", "activate",
-            "verify", "release"));
+            "verify", "release")),
+    /**
+     * Lockstep re-pairing (seed 000, "the other CE is synchronized"): the twin of a lockstep pair — the repaired old
+     * home, or the group's spare — runs no member; its member is started and synced in (snapshot and the tail of
+     * inputs) while the primary serves. Nothing moves: the alias stays on the primary; the twin is reserved meanwhile.
+     */
+    @JsonProperty("re-pair") REPAIR(List.of("start-twin", "sync-twin"));
 
     /** VCEM's failover order, fence before select-spare: a group's {@code fenceFirst} option. */
     public static final List<String> VCEM_FAILOVER = List.of("check-group", "identify-source", "fence", "select-spare",
@@ -48,7 +54,7 @@ public enum JobType {
         return switch (this) {
             case FAILOVER -> HookEvent.PRE_FAILOVER;
             case MOVE -> HookEvent.PRE_MOVE;
-            case FALLBACK -> null;
+            case FALLBACK, REPAIR -> null;
         };
     }
 
@@ -71,7 +77,7 @@ public enum JobType {
     /** The steps with {@link #BOOT_ORDER} before activate when the profile starts after others. */
     public List<String> steps(GroupPolicy policy, boolean vetoHook, boolean ordered) {
         List<String> plain = steps(policy, vetoHook);
-        if (!ordered) return plain;
+        if (!ordered || !plain.contains("activate")) return plain;
         List<String> out = new java.util.ArrayList<>(plain);
         out.add(out.indexOf("activate"), BOOT_ORDER);
         return List.copyOf(out);
@@ -83,6 +89,6 @@ public enum JobType {
     }
 
     public String wire() {
-        return name().toLowerCase();
+        return this == REPAIR ? "re-pair" : name().toLowerCase();
     }
 }

@@ -240,6 +240,11 @@ public final class StateMachine {
                     target = c.target();
                 }
             }
+            case REPAIR -> {
+                String refusal = repairTarget(spec, p, c.source(), c.target());
+                if (refusal != null) return Result.refused(refusal);
+                target = c.target();
+            }
         }
         long id = state.nextJob++;
         GroupSpec group = state.index().group(spec.group()).orElse(null);
@@ -255,8 +260,35 @@ public final class StateMachine {
             case FAILOVER -> "profile " + p.id() + " leaves " + c.source();
             case FALLBACK -> "profile " + p.id() + " returns home to " + target;
             case MOVE -> "profile " + p.id() + " moves from " + c.source() + " to " + target + " (" + target + " reserved)";
+            case REPAIR -> "lockstep pair of " + p.id() + ": twin " + target + " is started and synced in from the primary " + c.source()
+                    + " (" + target + " reserved)";
         };
         return new Result(true, what, id);
+    }
+
+    /**
+     * Why {@code twin} cannot be synced in as the twin of a lockstep profile running on {@code primary}, or null: the
+     * profile is lockstep and runs on the primary, and the twin is the other server of its 1:1 group, present,
+     * running, free (no profile, no reservation) and not drained.
+     */
+    private String repairTarget(ProfileSpec profile, ProfileRecord p, String primary, String twin) {
+        if (state.config.protectionOf(profile) != io.understudy.model.config.ProtectionLevel.LOCKSTEP) {
+            return "profile " + p.id() + " is not lockstep; only a lockstep pair is re-paired";
+        }
+        if (p.server() == null || !p.server().equals(primary)) {
+            return "profile " + p.id() + (p.server() == null ? " is down" : " runs on " + p.server()) + ", not on " + primary + "; the twin syncs from a running primary";
+        }
+        GroupSpec g = state.index().group(profile.group()).orElse(null);
+        if (twin == null || g == null || !(g.servers().contains(twin) || g.spares().contains(twin)) || twin.equals(primary)) {
+            return "twin: expected the other server of group " + profile.group() + ", got '" + twin + "'";
+        }
+        ServerRecord t = state.servers.get(twin);
+        if (t == null) return "unknown server '" + twin + "'";
+        if (t.state() != ServerState.RUNNING) return "twin " + twin + " is " + t.state().wire() + ", not running";
+        if (t.reservedBy() != null) return "twin " + twin + " is reserved by job " + t.reservedBy();
+        if (t.drained()) return "twin " + twin + " is drained for maintenance";
+        if (state.profileOn(twin).isPresent()) return "twin " + twin + " runs profile " + state.profileOn(twin).get().id();
+        return null;
     }
 
     /**
@@ -400,6 +432,9 @@ public final class StateMachine {
             }
             case FALLBACK -> {
                 if (!j.stepDone("release-spare")) return Result.refused("the spare has not released the identity yet");
+            }
+            case REPAIR -> {
+                return Result.refused("job " + j.id() + " re-pairs " + p.id() + "; it moves nothing");
             }
             case MOVE -> {
                 // Invariant 1 without a fence: the source confirmed it gave the identity up, or was powered off.

@@ -157,4 +157,53 @@ class StateMachineGuardsTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.message()).contains("maintenance");
     }
+
+    /** web in a lockstep pair (s1 primary, s3 twin); db alone in a hot group. */
+    private void lockstepPair() {
+        DataCenterConfig dc = Fixtures.dataCenter();
+        var lockstep = new io.understudy.model.config.GroupPolicy(io.understudy.model.config.ProtectionLevel.LOCKSTEP,
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
+        DataCenterConfig next = new DataCenterConfig(dc.name(), dc.enclosures(), dc.servers(),
+                List.of(new GroupSpec("pair", List.of("s1"), List.of("s3"), lockstep), new GroupSpec("g1", List.of("s2"), List.of(), null)),
+                dc.profiles().stream().map(p -> p.id().equals("web") ? new io.understudy.model.config.ProfileSpec(p.id(), "pair", p.home(),
+                        p.identity(), p.workload(), p.requirements(), p.priority(), p.fallback(), null, null, List.of(), 7400) : p).toList());
+        Result r = apply(new ApplyConfig(next, "test", T0));
+        assertThat(r.ok()).as(r.message()).isTrue();
+    }
+
+    @Test
+    void rePair_onlyALockstepProfilesOtherServer_running_andFree_isReserved_andTheJobMovesNothing() {
+        lockstepPair();
+        Result notRunning = apply(new CreateJob(JobType.REPAIR, "web", "s1", "op", "why", T0, "s3"));
+        assertThat(notRunning.ok()).isFalse();
+        assertThat(notRunning.message()).startsWith("twin s3 is").endsWith(", not running");
+        apply(new ObserveServer("s1", ServerState.RUNNING, "up", T0));
+        apply(new ObserveServer("s3", ServerState.RUNNING, "up", T0));
+        apply(new ObserveServer("s2", ServerState.RUNNING, "up", T0));
+
+        assertThat(apply(new CreateJob(JobType.REPAIR, "db", "s2", "op", "why", T0, "s3")).message())
+                .isEqualTo("profile db is not lockstep; only a lockstep pair is re-paired");
+        assertThat(apply(new CreateJob(JobType.REPAIR, "web", "s1", "op", "why", T0, "s2")).message())
+                .isEqualTo("twin: expected the other server of group pair, got 's2'");
+        assertThat(apply(new CreateJob(JobType.REPAIR, "web", "s3", "op", "why", T0, "s1")).message())
+                .isEqualTo("profile web runs on s1, not on s3; the twin syncs from a running primary");
+
+        Result ok = apply(new CreateJob(JobType.REPAIR, "web", "s1", "op", "why", T0, "s3"));
+        assertThat(ok.ok()).as(ok.message()).isTrue();
+        Long reserved = m.read(s -> s.server("s3").reservedBy());
+        assertThat(reserved).isEqualTo(ok.job());
+        assertThat(m.read(s -> s.job(ok.job()).steps()).stream().map(Step::name)).containsExactly("start-twin", "sync-twin");
+        Result move = apply(new MoveProfile(ok.job(), T0));
+        assertThat(move.ok()).isFalse();
+        assertThat(move.message()).isEqualTo("job " + ok.job() + " re-pairs web; it moves nothing");
+        assertThat(serverOf("web")).isEqualTo("s1");
+        // One job per profile: a failover waits for the re-pair to end (its steps end it once the primary is down).
+        assertThat(apply(new CreateJob(JobType.FAILOVER, "web", "s1", "test", "why", T0)).ok()).isFalse();
+        apply(new StartStep(ok.job(), 0, T0));
+        apply(new FinishStep(ok.job(), 0, Step.Status.FAILED, "the primary s1 is failed; its failover comes first", T0));
+        Long released = m.read(s -> s.server("s3").reservedBy());
+        assertThat(released).isNull();
+        assertThat(serverOf("web")).isEqualTo("s1");
+        assertThat(apply(new CreateJob(JobType.FAILOVER, "web", "s1", "test", "why", T0)).ok()).isTrue();
+    }
 }

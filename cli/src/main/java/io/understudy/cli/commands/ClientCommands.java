@@ -12,7 +12,7 @@ public final class ClientCommands {
     /** Every top-level client command, in the order help lists them; picocli's addSubcommand takes a class too. */
     public static List<Class<?>> classes() {
         return List.of(ServersCommand.class, GroupsCommand.class, ProfilesCommand.class, JobsCommand.class, JobCommand.class,
-                FailoverCommand.class, FallbackCommand.class, MoveCommand.class, DrainCommand.Drain.class, DrainCommand.Undrain.class, LockCommand.class, UnlockCommand.class, AlarmsCommand.class,
+                FailoverCommand.class, FallbackCommand.class, RePairCommand.class, MoveCommand.class, DrainCommand.Drain.class, DrainCommand.Undrain.class, LockCommand.class, UnlockCommand.class, AlarmsCommand.class,
                 MaintenanceCommand.class, PlanCommand.class, DecisionsCommand.class, SimCommand.class, ConfigCommand.class,
                 ClusterCommand.class, DataCommand.Backup.class, DataCommand.Sync.class, HooksCommand.class);
     }

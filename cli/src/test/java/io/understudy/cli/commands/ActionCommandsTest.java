@@ -54,6 +54,22 @@ class ActionCommandsTest {
     }
 
     @Test
+    void rePair_postsToTheProfile_andPrintsTheJob_refusalExitsNonZeroWithTheReason() {
+        api.on("POST", "/api/v1/profiles/kv-1/re-pair", 202, "{'job':11,'message':'lockstep pair of kv-1: twin b is started and synced in from the primary a (b reserved)'}");
+
+        Result r = TestCli.run(api.args("re-pair", "kv-1"));
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("re-pair job 11 started: lockstep pair of kv-1: twin b is started and synced in from the primary a (b reserved)"
+                + System.lineSeparator());
+
+        api.on("POST", "/api/v1/profiles/web-1/re-pair", 409, "{'error':'profile web-1 is not lockstep; only a lockstep pair is re-paired','field':'profile'}");
+        Result refused = TestCli.run(api.args("re-pair", "web-1"));
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains("profile web-1 is not lockstep");
+    }
+
+    @Test
     void drain_postsTheNamesAndForce_andPrintsEachMove() throws Exception {
         api.on("POST", "/api/v1/drain", 202, "{'ok':true,'message':'drained dl-2; 1 move(s) started','servers':['dl-2'],"
                 + "'moves':[{'profile':'web-2','job':5,'from':'dl-2','to':'dl-s1'}],'left':{}}");

@@ -44,7 +44,7 @@ public final class JobEngine {
             new SelectSpare(), new MoveIdentity(), new Activate(), new Verify(), new ReleaseSpare(), new SyncData(), new Release(),
             new VetoHook(HookEvent.PRE_FAILOVER, JobType.PRE_FAILOVER_HOOK, "nothing was fenced or moved"),
             new VetoHook(HookEvent.PRE_MOVE, JobType.PRE_MOVE_HOOK, "nothing was stopped or moved"),
-            new CheckMove(), new StopSource(), new ReleaseSource(), new AwaitBootOrder())
+            new CheckMove(), new StopSource(), new ReleaseSource(), new AwaitBootOrder(), new StartTwin(), new SyncTwin())
             .collect(Collectors.toMap(JobStep::name, Function.identity()));
 
     static {

@@ -48,10 +48,24 @@ class LockstepNetnsTest {
         dc.awaitAcknowledged(STEP);
     }
 
+    private static java.util.List<JsonNode> ofType(JsonNode jobs, String type) {
+        return SystemTests.stream(jobs).filter(j -> j.get("type").asText().equals(type)).toList();
+    }
+
     private JsonNode failoverJob() throws Exception {
-        JsonNode jobs = dc.jobsWhen(n -> n.size() >= 1 && SystemTests.stream(n).noneMatch(j -> j.get("status").asText().equals("running")));
-        assertThat(jobs).as(jobs.toString()).hasSize(1);
-        return jobs.get(0);
+        JsonNode jobs = dc.jobsWhen(n -> !ofType(n, "failover").isEmpty() && ofType(n, "failover").stream().noneMatch(j -> j.get("status").asText().equals("running")));
+        assertThat(ofType(jobs, "failover")).as(jobs.toString()).hasSize(1);
+        return ofType(jobs, "failover").get(0);
+    }
+
+    /** The control plane synced {@code twin} in from {@code primary} by a re-pair job (start-twin, sync-twin), which succeeded. */
+    private void rePairedBy(String primary, String twin) throws Exception {
+        JsonNode jobs = dc.jobsWhen(n -> ofType(n, "re-pair").stream().anyMatch(j -> j.get("target").asText().equals(twin)
+                && j.get("source").asText().equals(primary) && !j.get("status").asText().equals("running")));
+        JsonNode last = ofType(jobs, "re-pair").stream().filter(j -> j.get("target").asText().equals(twin)).reduce((x, y) -> y).orElseThrow();
+        assertThat(last.get("status").asText()).as(last.toString()).isEqualTo("succeeded");
+        assertThat(SystemTests.stream(dc.job(last.get("id").asLong()).get("steps")).map(st -> st.get("name").asText() + " " + st.get("status").asText()))
+                .containsExactly("start-twin done", "sync-twin done");
     }
 
     private JsonNode stopAndCheckTheClient() throws Exception {
@@ -79,11 +93,12 @@ class LockstepNetnsTest {
         dc.awaitTrue("b answers on the alias", Duration.ofSeconds(30), () -> dc.who().equals("b"));
         moreAcknowledged();
 
-        // The old home is repaired while the client keeps sending: the control plane starts its member, which catches
-        // up from the pair's leader (its log survived on disk, the inputs since come from the leader).
+        // The old home is repaired while the client keeps sending: a re-pair job starts its member, which catches up
+        // from the pair's leader (its log survived on disk, the inputs since come from the leader).
         dc.repair("a");
         dc.awaitTrue("the control plane starts a's member again", Duration.ofSeconds(60), () -> dc.counterRuns("a"));
         awaitPair("paired");
+        rePairedBy("b", "a");
         moreAcknowledged();
 
         JsonNode sum = stopAndCheckTheClient();
@@ -104,9 +119,10 @@ class LockstepNetnsTest {
         long twin = Long.parseLong(Files.readString(dc.hostDirs.get("b").resolve("counter.pid")).strip());
         ProcessHandle.of(twin).ifPresent(ProcessHandle::destroyForcibly);
         moreAcknowledged();
-        // The control plane starts the twin's member again (as a preloaded standby's workload) and it catches up.
+        // The control plane starts the twin's member again (a re-pair job) and it catches up.
         dc.awaitTrue("the control plane starts b's member again", Duration.ofSeconds(60), () -> dc.counterRuns("b"));
         awaitPair("paired");
+        rePairedBy("a", "b");
         moreAcknowledged();
 
         dc.lab.cut("a");
