@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 /**
  * A real pair member's status, asked over TCP: the line {@code status} to the member's front on the server's address
  * (else its hostname) at the profile's {@code pairPort}, answered {@code ok seq=N digest=HEX leading=true|false
- * divergence=none|N}. Connect and read are bounded (2 s each): a member that does not answer is as good as down.
+ * divergence=none|N leader=ID|none}; and the line {@code resync}. Connect and read are bounded (2 s each): a member that does not answer is as good as down.
  */
 public final class FrontPairDriver implements PairDriver {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -32,6 +32,20 @@ public final class FrontPairDriver implements PairDriver {
 
     @Override
     public PairStatus status(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        return parse(server, ask(server, profile, "status"));
+    }
+
+    /** The line {@code resync}: answered {@code ok resyncing}, or {@code error WHY} (a leader refuses). */
+    @Override
+    public void resync(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        String line = ask(server, profile, "resync");
+        if (line == null || !line.startsWith("ok")) {
+            throw new DriverException(DriverException.Kind.FAILED, "pair member on " + server + " refused to resync: " + line);
+        }
+    }
+
+    /** One line to the member's front and its one-line answer, connect and read bounded. */
+    private String ask(String server, ProfileSpec profile, String request) throws DriverException {
         ServerSpec s = config.get().server(server).orElseThrow(() -> new DriverException(DriverException.Kind.FAILED, "unknown server '" + server + "'"));
         if (profile.pairPort() == null) throw new DriverException(DriverException.Kind.FAILED, "profile " + profile.id() + " has no pairPort");
         String host = s.address() != null ? s.address().replaceAll("/.*", "") : s.hostname();
@@ -40,10 +54,9 @@ public final class FrontPairDriver implements PairDriver {
             socket.connect(new InetSocketAddress(host, profile.pairPort()), timeout);
             socket.setSoTimeout(timeout);
             OutputStream out = socket.getOutputStream();
-            out.write("status\n".getBytes(StandardCharsets.UTF_8));
+            out.write((request + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            return parse(server, line);
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
         } catch (SocketTimeoutException e) {
             throw new DriverException(DriverException.Kind.TIMEOUT, "pair member of " + profile.id() + " on " + server + " (" + host + ":" + profile.pairPort()
                     + ") did not answer within " + timeout + " ms");
@@ -64,8 +77,9 @@ public final class FrontPairDriver implements PairDriver {
         }
         try {
             String div = f.getOrDefault("divergence", "none");
+            String leader = f.getOrDefault("leader", "none");
             return new PairStatus(Long.parseLong(f.get("seq")), f.get("digest"), Boolean.parseBoolean(f.get("leading")),
-                    div.equals("none") ? null : Long.valueOf(div));
+                    div.equals("none") ? null : Long.valueOf(div), leader.equals("none") ? null : leader);
         } catch (RuntimeException e) {
             throw new DriverException(DriverException.Kind.FAILED, "pair member on " + server + " answered \"" + line + "\": " + e.getMessage());
         }

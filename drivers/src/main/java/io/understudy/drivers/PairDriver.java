@@ -9,10 +9,24 @@ public interface PairDriver {
      * @param digest     its running digest of inputs and replies (equal on both members at the same seq)
      * @param leading    whether it leads the pair's group now (orders the inputs)
      * @param divergence the sequence number at which it found its digest differs from the leader's, or null
+     * @param leader     the member it hears as the pair's leader, or null when it hears none
      */
-    record PairStatus(long seq, String digest, boolean leading, Long divergence) {}
+    record PairStatus(long seq, String digest, boolean leading, Long divergence, String leader) {
+        public PairStatus(long seq, String digest, boolean leading, Long divergence) {
+            this(seq, digest, leading, divergence, null);
+        }
+    }
 
     PairStatus status(String server, ProfileSpec profile, CallContext ctx) throws DriverException;
+
+    /**
+     * Asks the member on {@code server} to resync: leave the pair's group, drop its copy, come back empty and be sent
+     * a snapshot and the inputs after it by the leader. A leading member refuses (FAILED); the answer comes before
+     * the resync ends.
+     */
+    default void resync(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        throw new DriverException(DriverException.Kind.FAILED, "no pair driver can resync the member on " + server);
+    }
 
     PairDriver NONE = (server, profile, ctx) -> {
         throw new DriverException(DriverException.Kind.FAILED, "no pair driver for " + server);

@@ -23,4 +23,10 @@ public final class SimPair implements PairDriver {
         }
         return new PairStatus(0, "simulated", identity.holds(server, profile, ctx), null);
     }
+
+    /** A simulated member holds no inputs: there is nothing to resync, and it answers that it did. */
+    @Override
+    public void resync(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+        status(server, profile, ctx);
+    }
 }

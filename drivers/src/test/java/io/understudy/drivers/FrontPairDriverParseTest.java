@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 class FrontPairDriverParseTest {
     @Test
     void statusLine_withADivergence_isRead() throws Exception {
-        var s = FrontPairDriver.parse("t", "ok seq=42 digest=ab12 leading=false divergence=40");
-        assertThat(s).isEqualTo(new PairDriver.PairStatus(42, "ab12", false, 40L));
+        var s = FrontPairDriver.parse("t", "ok seq=42 digest=ab12 leading=false divergence=40 leader=a id=b");
+        assertThat(s).isEqualTo(new PairDriver.PairStatus(42, "ab12", false, 40L, "a"));
+        assertThat(FrontPairDriver.parse("t", "ok seq=42 digest=ab12 leading=false divergence=none leader=none id=b").leader()).isNull();
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.understudy.drivers.CallContext;
 import io.understudy.drivers.DriverException;
 import io.understudy.drivers.Drivers;
 import io.understudy.drivers.PairDriver.PairStatus;
+import io.understudy.engine.job.TwinCheck;
 import io.understudy.model.ServerState;
 import io.understudy.model.config.GroupPolicy;
 import io.understudy.model.config.GroupSpec;
@@ -39,7 +40,7 @@ import java.util.concurrent.Executor;
  * <p>A twin that is down, does not answer or does not run its member for longer than the group's failure timeout
  * raises {@code lockstep-degraded} ("running without a twin"), cleared once it holds the pair's inputs again; the
  * primary never waits on it (its replies leave on the majority of primary and arbiter). A member that reports a
- * digest divergence raises {@code lockstep-divergence} (it resyncs from the leader by itself), cleared when no member
+ * digest divergence raises {@code lockstep-divergence} (a re-pair job has it resync from the leader), cleared when no member
  * reports one. The primary's own failure is the detector's: it is fenced and the alias moves to the twin like every
  * preloaded standby's.
  *
@@ -50,8 +51,6 @@ import java.util.concurrent.Executor;
  */
 final class PairWatcher {
     static final Duration EVERY = Duration.ofSeconds(2);
-    /** A twin further behind than this many inputs is still catching up (snapshot and tail), not yet paired. */
-    static final long SYNCED_WITHIN = 1_000;
 
     enum State {
         PAIRED, SYNCING, DEGRADED;
@@ -96,6 +95,8 @@ final class PairWatcher {
 
     /** Profiles whose twin's member did not answer at the last look (a re-pair job comes at the second). */
     private final Set<String> silentTwin = ConcurrentHashMap.newKeySet();
+    /** Profiles whose twin was in {@link TwinCheck#trouble trouble} at the last look (a re-pair job resyncs it). */
+    private final Set<String> troubledTwin = ConcurrentHashMap.newKeySet();
 
     void tick() {
         Instant now = scheduler.now();
@@ -167,23 +168,29 @@ final class PairWatcher {
                 twinWhy = null;
             } catch (DriverException e) {
                 twinWhy = "twin " + p.twin() + " does not answer: " + e.getMessage();
-                if (p.free() && !silentTwin.add(p.profile().id())) twinWhy += repair(p);
+                if (p.free() && !silentTwin.add(p.profile().id())) twinWhy += repair(p, "twin " + p.twin() + " runs but its pair member does not answer");
             }
         }
         if (twin != null || twinState != ServerState.RUNNING) silentTwin.remove(p.profile().id());
+        String trouble = twin == null ? null : TwinCheck.trouble(p.twin(), primary, twin);
+        if (trouble == null) {
+            troubledTwin.remove(p.profile().id());
+        } else if (p.free() && !troubledTwin.add(p.profile().id())) {
+            trouble += repair(p, trouble);
+        }
         Instant now = scheduler.now();
-        Long lag = primary != null && twin != null ? Math.max(0, primary.seq() - twin.seq()) : null;
+        Long lag = primary != null && twin != null ? TwinCheck.lag(primary, twin) : null;
         State state;
         String why;
         if (twin == null) {
             state = State.DEGRADED;
             why = twinWhy;
-        } else if (lag != null && lag > SYNCED_WITHIN) {
+        } else if (lag != null && lag > TwinCheck.SYNCED_WITHIN) {
             state = State.SYNCING;
-            why = "twin " + p.twin() + " is " + lag + " inputs behind; catching up";
+            why = trouble != null ? trouble : "twin " + p.twin() + " is " + lag + " inputs behind; catching up";
         } else {
             state = State.PAIRED;
-            why = primary == null ? "primary " + p.primary() + " does not answer: " + primaryWhy : null;
+            why = trouble != null ? trouble : primary == null ? "primary " + p.primary() + " does not answer: " + primaryWhy : null;
         }
         PairView before = views.put(id, new PairView(id, p.primary(), p.twin(), primary == null ? null : primary.seq(),
                 twin == null ? null : twin.seq(), lag, state, why, now));
@@ -197,12 +204,12 @@ final class PairWatcher {
      * identity: the alias stays on the primary). Automatic, so budgeted: after a failed one the next waits a doubling
      * back-off, and past the group's retry limit none comes until an operator acts ({@code automatic-jobs-held}).
      */
-    private String repair(Pair p) {
+    private String repair(Pair p, String reason) {
         String id = p.profile().id();
         if (!automatic.mayStart(id, JobType.REPAIR)) return "; re-pairing held back (see the profile's decisions)";
-        Result r = store.submit(new CreateJob(JobType.REPAIR, id, p.primary(), JobBudget.PAIR_WATCHER,
-                "twin " + p.twin() + " runs but its pair member does not answer", scheduler.now(), p.twin()));
+        Result r = store.submit(new CreateJob(JobType.REPAIR, id, p.primary(), JobBudget.PAIR_WATCHER, reason, scheduler.now(), p.twin()));
         silentTwin.remove(id);
+        troubledTwin.remove(id);
         if (!r.ok()) {
             decisions.record(id, "no re-pair job for " + id + ": " + r.message());
             return "; no re-pair job: " + r.message();
@@ -235,7 +242,7 @@ final class PairWatcher {
         boolean open = store.read(s -> s.openAlarm(AlarmType.LOCKSTEP_DIVERGENCE, id).isPresent());
         if (text != null && !open) {
             store.submit(new RaiseAlarm(AlarmType.LOCKSTEP_DIVERGENCE, id, "lockstep pair of " + id + ": " + text
-                    + " (its digest differs from the leader's); it resyncs from the leader", now));
+                    + " (its digest differs from the leader's); a re-pair job has it resync from the leader", now));
         } else if (text == null && open && primary != null && twin != null) {
             store.submit(new ClearAlarm(AlarmType.LOCKSTEP_DIVERGENCE, id, now));
         }

@@ -3,6 +3,7 @@ package io.understudy.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.understudy.drivers.CallContext;
+import io.understudy.drivers.PairDriver.PairStatus;
 import io.understudy.drivers.WorkloadDriver;
 import io.understudy.model.config.DataCenterConfig;
 import io.understudy.model.config.GroupSpec;
@@ -193,5 +194,80 @@ class LockstepPairWatchTest {
         assertThat(failover.target()).isEqualTo(TWIN);
         assertThat(failover.created()).isAfterOrEqualTo(ended.ended());
         assertThat(f.sim.holders(PROFILE)).containsExactly(TWIN);
+    }
+
+    /**
+     * The simulator's members, with the twin scripted: level with a leading primary until the test sets it
+     * {@code troubled} — then it answers (its member runs) but hears no leader, far behind, or reports a divergence —
+     * until it is told to resync; then it is level again. Counts the resync orders and when each came.
+     */
+    static final class TroubledTwin implements io.understudy.drivers.PairDriver {
+        final io.understudy.drivers.PairDriver sim;
+        final boolean diverged;
+        final List<java.time.Instant> resyncs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile boolean troubled;
+        io.understudy.testkit.DrivenScheduler clock;
+
+        TroubledTwin(io.understudy.drivers.PairDriver sim, boolean diverged) {
+            this.sim = sim;
+            this.diverged = diverged;
+        }
+
+        @Override
+        public PairStatus status(String server, ProfileSpec profile, CallContext ctx) throws io.understudy.drivers.DriverException {
+            sim.status(server, profile, ctx);   // answers only where the member runs
+            if (server.equals(HOME)) return new PairStatus(5_000, "d", true, null, HOME);
+            if (!troubled) return new PairStatus(5_000, "d", false, null, HOME);
+            return diverged ? new PairStatus(4_990, "x", false, 4_900L, HOME) : new PairStatus(12, "x", false, null, null);
+        }
+
+        @Override
+        public void resync(String server, ProfileSpec profile, CallContext ctx) throws io.understudy.drivers.DriverException {
+            resyncs.add(clock.now());
+            troubled = false;
+        }
+    }
+
+    private static SimFixture withTroubledTwin(TroubledTwin[] twin, boolean diverged) {
+        SimFixture f = new SimFixture(config(), SimTimings.FAST, (sim, clock) -> sim, sim -> sim, sim -> sim,
+                pair -> twin[0] = new TroubledTwin(pair, diverged));
+        twin[0].clock = f.clock;
+        return f;
+    }
+
+    @Test
+    void twinHearsNoLeaderWhileThePrimaryLeads_aRePairJobTellsItToResyncOnce_afterTheDeafWait_andThePairIsWhole() throws Exception {
+        TroubledTwin[] twin = new TroubledTwin[1];
+        SimFixture f = withTroubledTwin(twin, false).settled();
+        assertThat(f.runUntil(() -> "paired".equals(pair(f) == null ? null : pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
+        twin[0].troubled = true;
+        assertThat(f.runUntil(() -> jobs(f, JobType.REPAIR).size() == 2 && !jobs(f, JobType.REPAIR).get(1).active(), Duration.ofMinutes(2))).isTrue();
+
+        Job job = jobs(f, JobType.REPAIR).get(1);
+        assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.SUCCEEDED);
+        assertThat(job.reason()).contains("twin " + TWIN + " hears no leader while the primary leads, 4988 inputs ahead of it");
+        assertThat(twin[0].resyncs).hasSize(1);
+        // Raft gets its chance first: the twin is told to resync only once it has been deaf for the wait.
+        assertThat(twin[0].resyncs.get(0)).isAfterOrEqualTo(job.steps().get(1).started().plus(io.understudy.engine.job.TwinCheck.DEAF_FOR));
+        assertThat(f.runUntil(() -> "paired".equals(pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
+        assertThat(f.sim.holders(PROFILE)).containsExactly(HOME);
+        f.run(Duration.ofMinutes(2));
+        assertThat(jobs(f, JobType.REPAIR)).hasSize(2);
+    }
+
+    @Test
+    void twinReportsADivergence_theDivergenceAlarm_andARePairJobHasItResyncAtOnce_thenTheAlarmClears() throws Exception {
+        TroubledTwin[] twin = new TroubledTwin[1];
+        SimFixture f = withTroubledTwin(twin, true).settled();
+        assertThat(f.runUntil(() -> "paired".equals(pair(f) == null ? null : pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
+        twin[0].troubled = true;
+        assertThat(f.runUntil(() -> f.alarm(AlarmType.LOCKSTEP_DIVERGENCE, PROFILE).isPresent(), Duration.ofMinutes(1))).isTrue();
+        assertThat(f.alarm(AlarmType.LOCKSTEP_DIVERGENCE, PROFILE).map(Alarm::text).orElseThrow()).contains(TWIN + " diverged at input 4900");
+        assertThat(f.runUntil(() -> jobs(f, JobType.REPAIR).size() == 2 && !jobs(f, JobType.REPAIR).get(1).active(), Duration.ofMinutes(2))).isTrue();
+        Job job = jobs(f, JobType.REPAIR).get(1);
+        assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.SUCCEEDED);
+        assertThat(job.reason()).contains("diverged at input 4900");
+        assertThat(twin[0].resyncs).hasSize(1).allSatisfy(at -> assertThat(at).isBefore(job.steps().get(1).started().plus(io.understudy.engine.job.TwinCheck.DEAF_FOR)));
+        assertThat(f.runUntil(() -> f.alarm(AlarmType.LOCKSTEP_DIVERGENCE, PROFILE).isEmpty(), Duration.ofMinutes(1))).isTrue();
     }
 }

@@ -50,12 +50,19 @@ final class SimFixture {
     /** With the workload driver {@code workload} makes of the simulator's (one that fails on purpose). */
     SimFixture(DataCenterConfig config, SimTimings timings, java.util.function.BiFunction<SimDataCenter, DrivenScheduler, PowerDriver> bmcs,
                Function<SimDataCenter, io.understudy.drivers.IdentityDriver> identity, Function<SimDataCenter, io.understudy.drivers.WorkloadDriver> workload) {
+        this(config, timings, bmcs, identity, workload, pair -> pair);
+    }
+
+    /** With the pair driver {@code pair} makes of the simulator's (lockstep members that say what a test scripts). */
+    SimFixture(DataCenterConfig config, SimTimings timings, java.util.function.BiFunction<SimDataCenter, DrivenScheduler, PowerDriver> bmcs,
+               Function<SimDataCenter, io.understudy.drivers.IdentityDriver> identity, Function<SimDataCenter, io.understudy.drivers.WorkloadDriver> workload,
+               java.util.function.UnaryOperator<io.understudy.drivers.PairDriver> pair) {
         this.config = config;
         sim = new SimDataCenter(config, clock, timings);
         var identities = identity.apply(sim);
         var workloads = workload.apply(sim);
         engine = new Engine(store, new Drivers(Map.of("sim", bmcs.apply(sim, clock)), identities, workloads, sim)
-                .withPair(new io.understudy.drivers.SimPair(workloads, identities)), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
+                .withPair(pair.apply(new io.understudy.drivers.SimPair(workloads, identities))), clock, EngineSettings.DEFAULTS, Runnable::run, EngineListener.NONE);
         sim.addListener(engine.detector());
         var r = store.submit(new ApplyConfig(config, "test", clock.now()));
         if (!r.ok()) throw new IllegalStateException(r.message());

@@ -224,13 +224,7 @@ public final class LockstepMember implements AutoCloseable {
                 LOG.warn("lockstep {}: {} hears leader {} but its log stays at {} while the pair's commit is at {}: resyncing ({} of at most {})",
                         pair, self.id(), d.getInfo().getLeaderId(), mine, leaders, stuckResyncs, STUCK_RESYNCS);
                 last[0] = -2;
-                java.util.concurrent.CompletableFuture.runAsync(() -> {
-                    try {
-                        resync();
-                    } catch (IOException | RuntimeException e) {
-                        LOG.warn("lockstep {}: resync of {} failed: {}", pair, self.id(), e.toString());
-                    }
-                });
+                resyncSoon();
             } catch (IOException | RuntimeException e) {
                 // stopped or starting: next round
             }
@@ -295,6 +289,29 @@ public final class LockstepMember implements AutoCloseable {
     /** Runs {@code reader} on this member's service between two inputs (tests, status pages). */
     public <T> T read(java.util.function.Function<DeterministicService, T> reader) {
         return machine.read(reader);
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean resyncing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Resyncs in the background (the stuck watch; the control plane through the front's {@code resync} line): null
+     * when it began or one is already running, else why not — a leading member never resyncs (the pair would lose the
+     * only copy that orders inputs). Safe whatever this member hears: the pair's leader must commit its removal from
+     * the group before its copy is dropped.
+     */
+    public String resyncSoon() {
+        if (leading()) return "the member leading the pair does not resync";
+        if (!resyncing.compareAndSet(false, true)) return null;
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                resync();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("lockstep {}: resync of {} failed: {}", pair, self.id(), e.toString());
+            } finally {
+                resyncing.set(false);
+            }
+        });
+        return null;
     }
 
     /**

@@ -74,6 +74,18 @@ class FrontPairDriverTest {
         assertThat(twin.seq()).isEqualTo(5);
         assertThat(twin.leading()).isFalse();
         assertThat(twin.digest()).isEqualTo(primary.digest());
+        assertThat(twin.leader()).isEqualTo("primary");
+        assertThat(primary.leader()).isEqualTo("primary");
+
+        // resync: the leading member refuses (the pair would lose the copy that orders inputs); the twin leaves the
+        // group, drops its copy, comes back and is sent what it lacks.
+        assertThatThrownBy(() -> driver.resync("a", onPrimary, CallContext.probe(1))).isInstanceOf(DriverException.class)
+                .hasMessageContaining("refused to resync").hasMessageContaining("the member leading the pair does not resync");
+        driver.resync("a", onTwin, CallContext.probe(1));
+        for (int i = 5; i < 8; i++) client.send("r" + i, ("incr k" + i).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(60));
+        await().atMost(PATIENCE).until(() -> members.get(1).status().seq() == 8
+                && members.get(1).status().digest().equals(members.get(0).status().digest()));
+        assertThat(members.get(0).leading()).isTrue();
 
         // Nobody listens there: unreachable, named.
         assertThatThrownBy(() -> driver.status("a", profile(Ports.freeRun(1)), CallContext.probe(1)))
