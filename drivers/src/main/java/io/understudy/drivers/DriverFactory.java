@@ -1,5 +1,7 @@
 package io.understudy.drivers;
 
+import io.understudy.model.config.ProfileSpec;
+
 import io.understudy.drivers.agent.AgentRouter;
 import io.understudy.drivers.agent.AgentSecrets;
 import io.understudy.drivers.agent.RemoteAgentDriver;
@@ -71,10 +73,22 @@ public final class DriverFactory {
                 Clock.systemUTC(), RemoteAgentDriver.DEFAULT_TIMEOUT), sim == null ? null : new SimStandIn(config, simulateMissingAgents, sim));
         FrontPairDriver front = new FrontPairDriver(config);
         SimPair simPair = sim == null ? null : new SimPair(agents, agents);
-        PairDriver pair = (server, profile, ctx) -> {
-            boolean real = config.get().server(server).map(s -> s.agent() != null).orElse(false);
-            if (real || simPair == null) return front.status(server, profile, ctx);
-            return simPair.status(server, profile, ctx);
+        PairDriver pair = new PairDriver() {
+            /** A server with an agent runs a real member, asked at its front; the simulator's stand in for the rest. */
+            private PairDriver of(String server) {
+                boolean real = config.get().server(server).map(s -> s.agent() != null).orElse(false);
+                return real || simPair == null ? front : simPair;
+            }
+
+            @Override
+            public PairStatus status(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+                return of(server).status(server, profile, ctx);
+            }
+
+            @Override
+            public void resync(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
+                of(server).resync(server, profile, ctx);
+            }
         };
         return new Drivers(power, agents, agents, agents).withPair(pair);
     }

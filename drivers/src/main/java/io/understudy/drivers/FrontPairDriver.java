@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 /**
  * A real pair member's status, asked over TCP: the line {@code status} to the member's front on the server's address
  * (else its hostname) at the profile's {@code pairPort}, answered {@code ok seq=N digest=HEX leading=true|false
- * divergence=none|N leader=ID|none}; and the line {@code resync}. Connect and read are bounded (2 s each): a member that does not answer is as good as down.
+ * divergence=none|N leader=ID|none deaf=MS}; and the line {@code resync}. Connect and read are bounded (2 s each): a member that does not answer is as good as down.
  */
 public final class FrontPairDriver implements PairDriver {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -79,7 +79,7 @@ public final class FrontPairDriver implements PairDriver {
             String div = f.getOrDefault("divergence", "none");
             String leader = f.getOrDefault("leader", "none");
             return new PairStatus(Long.parseLong(f.get("seq")), f.get("digest"), Boolean.parseBoolean(f.get("leading")),
-                    div.equals("none") ? null : Long.valueOf(div), leader.equals("none") ? null : leader);
+                    div.equals("none") ? null : Long.valueOf(div), leader.equals("none") ? null : leader, Long.parseLong(f.getOrDefault("deaf", "0")));
         } catch (RuntimeException e) {
             throw new DriverException(DriverException.Kind.FAILED, "pair member on " + server + " answered \"" + line + "\": " + e.getMessage());
         }

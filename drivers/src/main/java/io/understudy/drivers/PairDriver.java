@@ -10,10 +10,11 @@ public interface PairDriver {
      * @param leading    whether it leads the pair's group now (orders the inputs)
      * @param divergence the sequence number at which it found its digest differs from the leader's, or null
      * @param leader     the member it hears as the pair's leader, or null when it hears none
+     * @param deafMillis how long it has heard no leader, by its own clock (0 while it hears one)
      */
-    record PairStatus(long seq, String digest, boolean leading, Long divergence, String leader) {
+    record PairStatus(long seq, String digest, boolean leading, Long divergence, String leader, long deafMillis) {
         public PairStatus(long seq, String digest, boolean leading, Long divergence) {
-            this(seq, digest, leading, divergence, null);
+            this(seq, digest, leading, divergence, null, 0);
         }
     }
 

@@ -3,9 +3,9 @@ package io.understudy.drivers;
 import io.understudy.model.config.ProfileSpec;
 
 /**
- * A simulated server's pair member (the demo, a lab's simulated servers): it answers while the profile's workload runs
- * there, leads while it holds the alias, and reports sequence 0 — the simulator sends no client inputs. Real members
- * are asked through {@link FrontPairDriver}.
+ * A simulated server's pair member, where nothing runs one (tests on the driven clock; the server runs real members
+ * for its simulator's pairs, server SimPairs): it answers while the profile's workload runs there, leads while it
+ * holds the alias, hears a leader, and reports sequence 0. Real members are asked through {@link FrontPairDriver}.
  */
 public final class SimPair implements PairDriver {
     private final WorkloadDriver workload;
@@ -21,7 +21,8 @@ public final class SimPair implements PairDriver {
         if (workload.monitor(server, profile, ctx) != WorkloadDriver.Status.RUNNING) {
             throw new DriverException(DriverException.Kind.UNREACHABLE, "the pair member of " + profile.id() + " does not run on " + server);
         }
-        return new PairStatus(0, "simulated", identity.holds(server, profile, ctx), null);
+        // No protocol runs between simulated members: each hears a leader, as a member of a healthy pair does.
+        return new PairStatus(0, "simulated", identity.holds(server, profile, ctx), null, "simulated", 0);
     }
 
     /** A simulated member holds no inputs: there is nothing to resync, and it answers that it did. */

@@ -9,9 +9,10 @@ import org.junit.jupiter.api.Test;
 class FrontPairDriverParseTest {
     @Test
     void statusLine_withADivergence_isRead() throws Exception {
-        var s = FrontPairDriver.parse("t", "ok seq=42 digest=ab12 leading=false divergence=40 leader=a id=b");
-        assertThat(s).isEqualTo(new PairDriver.PairStatus(42, "ab12", false, 40L, "a"));
-        assertThat(FrontPairDriver.parse("t", "ok seq=42 digest=ab12 leading=false divergence=none leader=none id=b").leader()).isNull();
+        var s = FrontPairDriver.parse("t", "ok seq=42 digest=ab12 leading=false divergence=40 leader=a deaf=0 id=b");
+        assertThat(s).isEqualTo(new PairDriver.PairStatus(42, "ab12", false, 40L, "a", 0));
+        assertThat(FrontPairDriver.parse("t", "ok seq=42 digest=ab12 leading=false divergence=none leader=none deaf=12500 id=b"))
+                .extracting(PairDriver.PairStatus::leader, PairDriver.PairStatus::deafMillis).containsExactly(null, 12_500L);
     }
 
     @Test

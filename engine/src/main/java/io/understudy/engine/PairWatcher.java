@@ -117,6 +117,13 @@ final class PairWatcher {
         }
     }
 
+    /** The primary's sequence number at the last look that had one (the proof a twin is fed compares with it). */
+    private final Map<String, Long> primarySeq = new ConcurrentHashMap<>();
+
+    private Long primarySeqBefore(String profile, PairStatus primary) {
+        return primary == null ? primarySeq.get(profile) : primarySeq.put(profile, primary.seq());
+    }
+
     /** The pairs as last seen on this node (the leader's; empty elsewhere). */
     Collection<PairView> views() {
         return List.copyOf(views.values());
@@ -185,9 +192,9 @@ final class PairWatcher {
         if (twin == null) {
             state = State.DEGRADED;
             why = twinWhy;
-        } else if (lag != null && lag > TwinCheck.SYNCED_WITHIN) {
+        } else if (lag != null && !TwinCheck.level(primary, twin, primarySeqBefore(id, primary))) {
             state = State.SYNCING;
-            why = trouble != null ? trouble : "twin " + p.twin() + " is " + lag + " inputs behind; catching up";
+            why = trouble != null ? trouble : "twin " + p.twin() + " is " + lag + " inputs behind" + (twin.leader() == null && !twin.leading() ? ", hearing no leader yet" : "") + "; catching up";
         } else {
             state = State.PAIRED;
             why = trouble != null ? trouble : primary == null ? "primary " + p.primary() + " does not answer: " + primaryWhy : null;

@@ -206,6 +206,17 @@ class LockstepPairWatchTest {
         final boolean diverged;
         final List<java.time.Instant> resyncs = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile boolean troubled;
+        volatile java.time.Instant troubledSince;
+
+        /** How long the scripted twin has heard no leader, by the (driven) clock: what a member measures itself. */
+        long deafFor() {
+            return Duration.between(troubledSince, clock.now()).toMillis();
+        }
+
+        void trouble() {
+            troubledSince = clock.now();
+            troubled = true;
+        }
         io.understudy.testkit.DrivenScheduler clock;
 
         TroubledTwin(io.understudy.drivers.PairDriver sim, boolean diverged) {
@@ -216,9 +227,9 @@ class LockstepPairWatchTest {
         @Override
         public PairStatus status(String server, ProfileSpec profile, CallContext ctx) throws io.understudy.drivers.DriverException {
             sim.status(server, profile, ctx);   // answers only where the member runs
-            if (server.equals(HOME)) return new PairStatus(5_000, "d", true, null, HOME);
-            if (!troubled) return new PairStatus(5_000, "d", false, null, HOME);
-            return diverged ? new PairStatus(4_990, "x", false, 4_900L, HOME) : new PairStatus(12, "x", false, null, null);
+            if (server.equals(HOME)) return new PairStatus(5_000, "d", true, null, HOME, 0);
+            if (!troubled) return new PairStatus(5_000, "d", false, null, HOME, 0);
+            return diverged ? new PairStatus(4_990, "x", false, 4_900L, HOME, 0) : new PairStatus(12, "x", false, null, null, deafFor());
         }
 
         @Override
@@ -240,15 +251,16 @@ class LockstepPairWatchTest {
         TroubledTwin[] twin = new TroubledTwin[1];
         SimFixture f = withTroubledTwin(twin, false).settled();
         assertThat(f.runUntil(() -> "paired".equals(pair(f) == null ? null : pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
-        twin[0].troubled = true;
+        twin[0].trouble();
         assertThat(f.runUntil(() -> jobs(f, JobType.REPAIR).size() == 2 && !jobs(f, JobType.REPAIR).get(1).active(), Duration.ofMinutes(2))).isTrue();
 
         Job job = jobs(f, JobType.REPAIR).get(1);
         assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.SUCCEEDED);
-        assertThat(job.reason()).contains("twin " + TWIN + " hears no leader while the primary leads, 4988 inputs ahead of it");
+        assertThat(job.reason()).contains("twin " + TWIN + " has heard no leader for").contains("while the primary leads, 4988 inputs ahead of it");
         assertThat(twin[0].resyncs).hasSize(1);
-        // Raft gets its chance first: the twin is told to resync only once it has been deaf for the wait.
-        assertThat(twin[0].resyncs.get(0)).isAfterOrEqualTo(job.steps().get(1).started().plus(io.understudy.engine.job.TwinCheck.DEAF_FOR));
+        // Raft gets its chance first: no job, and no resync, before the twin has been deaf for the wait.
+        assertThat(job.created()).isAfterOrEqualTo(twin[0].troubledSince.plus(io.understudy.engine.job.TwinCheck.DEAF_FOR));
+        assertThat(twin[0].resyncs.get(0)).isAfterOrEqualTo(twin[0].troubledSince.plus(io.understudy.engine.job.TwinCheck.DEAF_FOR));
         assertThat(f.runUntil(() -> "paired".equals(pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
         assertThat(f.sim.holders(PROFILE)).containsExactly(HOME);
         f.run(Duration.ofMinutes(2));
@@ -260,14 +272,15 @@ class LockstepPairWatchTest {
         TroubledTwin[] twin = new TroubledTwin[1];
         SimFixture f = withTroubledTwin(twin, true).settled();
         assertThat(f.runUntil(() -> "paired".equals(pair(f) == null ? null : pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
-        twin[0].troubled = true;
+        twin[0].trouble();
         assertThat(f.runUntil(() -> f.alarm(AlarmType.LOCKSTEP_DIVERGENCE, PROFILE).isPresent(), Duration.ofMinutes(1))).isTrue();
         assertThat(f.alarm(AlarmType.LOCKSTEP_DIVERGENCE, PROFILE).map(Alarm::text).orElseThrow()).contains(TWIN + " diverged at input 4900");
         assertThat(f.runUntil(() -> jobs(f, JobType.REPAIR).size() == 2 && !jobs(f, JobType.REPAIR).get(1).active(), Duration.ofMinutes(2))).isTrue();
         Job job = jobs(f, JobType.REPAIR).get(1);
         assertThat(job.status()).as(job.message()).isEqualTo(Job.Status.SUCCEEDED);
         assertThat(job.reason()).contains("diverged at input 4900");
-        assertThat(twin[0].resyncs).hasSize(1).allSatisfy(at -> assertThat(at).isBefore(job.steps().get(1).started().plus(io.understudy.engine.job.TwinCheck.DEAF_FOR)));
+        // A divergence does not wait: the twin is told as soon as the job's sync step sees it.
+        assertThat(twin[0].resyncs).hasSize(1).allSatisfy(at -> assertThat(at).isBefore(twin[0].troubledSince.plus(io.understudy.engine.job.TwinCheck.DEAF_FOR)));
         assertThat(f.runUntil(() -> f.alarm(AlarmType.LOCKSTEP_DIVERGENCE, PROFILE).isEmpty(), Duration.ofMinutes(1))).isTrue();
     }
 }

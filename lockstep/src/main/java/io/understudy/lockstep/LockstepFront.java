@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  * A member's door for clients: one TCP line per request, {@code REQUEST-ID INPUT}, answered {@code ok REPLY} or
  * {@code error WHY} on one line. A client that loses its connection sends the same line to the other member (or to
  * the alias once it moved) and gets the first reply, applied once. The line {@code status} answers what the member
- * knows of the pair ({@code ok seq=… digest=… leading=… divergence=… leader=… id=…}; the member's id tells a client
+ * knows of the pair ({@code ok seq=… digest=… leading=… divergence=… leader=… deaf=MS id=…}; the member's id tells a client
  * which host answered on the alias); the line {@code resync} has a member that is not leading resync from the leader
  * (the control plane's re-pair job asks it of a twin that hears no leader while the primary leads).
  */
@@ -98,7 +98,8 @@ public final class LockstepFront implements AutoCloseable {
         if (line.equals("status")) {
             LockstepMember.Status s = member.status();
             return "ok seq=" + s.seq() + " digest=" + s.digest() + " leading=" + s.leading() + " divergence="
-                    + (s.divergence() == null ? "none" : s.divergence().seq()) + " leader=" + (s.leader() == null ? "none" : s.leader()) + " id=" + s.id();
+                    + (s.divergence() == null ? "none" : s.divergence().seq()) + " leader=" + (s.leader() == null ? "none" : s.leader())
+                    + " deaf=" + s.deafMillis() + " id=" + s.id();
         }
         if (line.equals("resync")) {
             String refused = member.resyncSoon();

@@ -107,6 +107,7 @@ public final class LockstepMember implements AutoCloseable {
     }
 
     private void startServer() throws IOException {
+        leaderHeardNanos = System.nanoTime();
         Files.createDirectories(dir);
         RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(dir.toFile()));
@@ -198,6 +199,7 @@ public final class LockstepMember implements AutoCloseable {
         stuckWatch.scheduleWithFixedDelay(() -> {
             try {
                 RaftServer.Division d = server.getDivision(groupId(pair));
+                deafMillis(d.getInfo().getLeaderId() == null ? null : d.getInfo().getLeaderId().toString());
                 if (d.getInfo().isLeader() || d.getInfo().getLeaderId() == null) {
                     last[0] = -2;
                     return;
@@ -271,8 +273,26 @@ public final class LockstepMember implements AutoCloseable {
     }
 
     /** What this member knows of the pair. */
+    /** @param deafMillis how long this member has heard no leader (0 while it hears one), by its own clock */
     public record Status(String id, Role role, boolean leading, String leader, long seq, String digest, long duplicates,
-                         LockstepStateMachine.Divergence divergence) {}
+                         LockstepStateMachine.Divergence divergence, long deafMillis) {
+        /** The input at which this member found its digest differs from the leader's, or null. */
+        public Long divergedAt() {
+            return divergence == null ? null : divergence.seq();
+        }
+    }
+
+    /** When this member last heard a leader (or started): a twin deaf for long is not being fed (TwinCheck). */
+    private volatile long leaderHeardNanos = System.nanoTime();
+
+    private long deafMillis(String leader) {
+        long now = System.nanoTime();
+        if (leader != null) {
+            leaderHeardNanos = now;
+            return 0;
+        }
+        return (now - leaderHeardNanos) / 1_000_000;
+    }
 
     public Status status() {
         LockstepStateMachine m = machine;
@@ -283,7 +303,7 @@ public final class LockstepMember implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // stopped or starting: no leader known
         }
-        return new Status(self.id(), self.role(), leading(), leader, m.seq(), m.digest(), m.duplicates(), m.divergence());
+        return new Status(self.id(), self.role(), leading(), leader, m.seq(), m.digest(), m.duplicates(), m.divergence(), deafMillis(leader));
     }
 
     /** Runs {@code reader} on this member's service between two inputs (tests, status pages). */

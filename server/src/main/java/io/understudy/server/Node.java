@@ -111,6 +111,8 @@ public final class Node implements AutoCloseable {
     private io.understudy.drivers.redfish.RedfishEventSubscriptions events;
     /** The lockstep pairs' arbiters this node runs (profiles whose pairArbiter is on this machine). */
     private PairArbiters arbiters;
+    /** The embedded simulator's lockstep pairs, run with real members (null without a simulator). */
+    private SimPairs simPairs;
 
     public Node(Settings settings) throws IOException {
         // Refused before anything is committed: a configuration this node will not run must not reach the group.
@@ -133,7 +135,13 @@ public final class Node implements AutoCloseable {
             sim = simulated ? new SimDataCenter(config, scheduler, settings.timings()) : null;
             if (sim != null) sim.adopt(placement(), poweredOff());
             Metrics metrics = new Metrics(store);
-            engine = new Engine(store, DriverFactory.forConfig(() -> store.read(ClusterState::config), sim, simulateMissingAgents),
+            io.understudy.drivers.Drivers drivers = DriverFactory.forConfig(() -> store.read(ClusterState::config), sim, simulateMissingAgents);
+            if (sim != null) {
+                // The simulator's lockstep pairs run real members (the example service), asked like real fronts.
+                simPairs = new SimPairs(settings.dataDir().resolve("sim-pairs"), () -> store.read(ClusterState::config), sim);
+                drivers = drivers.withPair(simPairs.driver(drivers.pair()));
+            }
+            engine = new Engine(store, drivers,
                     scheduler, EngineSettings.DEFAULTS, steps, probes,
                     new io.understudy.engine.hook.HookCalls(new io.understudy.engine.hook.HookRunner(), hooks), metrics);
             // Until the API listens, agents' heartbeats cannot reach this node: their silence is not news.
@@ -153,6 +161,7 @@ public final class Node implements AutoCloseable {
             changes = new ChangeLog(store).start();
             // After the catch-up above: the arbiters follow the configuration this node has finished reading.
             arbiters = new PairArbiters(settings.dataDir().resolve("lockstep"), () -> store.read(ClusterState::config), PairArbiters::isLocal).start();
+            if (simPairs != null) simPairs.start();
             engine.detector().listening();
             if (!settings.peers().isEmpty()) {
                 engine.detector().witnesses(new PeerWitnesses(settings.nodeId(), settings.peers(), tokens.first(Tokens.Role.VIEWER).token()));
@@ -326,6 +335,10 @@ public final class Node implements AutoCloseable {
         return store;
     }
 
+    SimPairs simPairs() {
+        return simPairs;
+    }
+
     SimDataCenter sim() {
         return sim;
     }
@@ -337,6 +350,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         if (arbiters != null) arbiters.close();
+        if (simPairs != null) simPairs.close();
         if (events != null) events.close();
         if (changes != null) changes.close();
         api.stop();

@@ -73,6 +73,27 @@ public final class DemoDataCenter {
         return new DataCenterConfig("demo", enclosures, servers, groups, profiles);
     }
 
+    /**
+     * {@code config} with a lockstep pair beside it (seed 000): enclosure enc3 of two bays, led-a the primary's home
+     * and led-b its twin, and the profile {@code ledger} — the example key-value service on real pair members, which
+     * the server runs for a simulated pair (its sequence number moves: a small client feeds it).
+     */
+    public static DataCenterConfig withLedgerPair(DataCenterConfig config) {
+        List<Enclosure> enclosures = new ArrayList<>(config.enclosures());
+        enclosures.add(new Enclosure("enc3", 2));
+        List<ServerSpec> servers = new ArrayList<>(config.servers());
+        servers.add(new ServerSpec("led-a", "enc3/bay1", "leda.mgmt", "198.18.3.1", "DL360", "Gen10", 16, 64, new Bmc("sim", "sim://enc3/bay1")));
+        servers.add(spare("led-b", "enc3/bay2", "DL360", "Gen10", 16, 64));
+        GroupPolicy lockstep = new GroupPolicy(ProtectionLevel.LOCKSTEP, EventHandling.AUTO_FAILOVER, Duration.ofMillis(500),
+                Duration.ofSeconds(3), 1, false, false, null, null, Duration.ofSeconds(30), null, null, null, null);
+        List<GroupSpec> groups = new ArrayList<>(config.groups());
+        groups.add(new GroupSpec("ledger-pair", List.of("led-a"), List.of("led-b"), lockstep));
+        List<ProfileSpec> profiles = new ArrayList<>(config.profiles());
+        profiles.add(new ProfileSpec("ledger", "ledger-pair", "led-a", new Identity("ledger", List.of("198.18.3.10/24"), List.of(), List.of()),
+                new Workload("ledger", null, null, null), null, 20, FallbackMode.MANUAL, null, null, List.of(), 7811));
+        return new DataCenterConfig(config.name(), enclosures, servers, groups, profiles);
+    }
+
     private static ServerSpec spare(String id, String loc, String model, String gen, int cores, int mem) {
         String n = id.replace("-", "");
         return new ServerSpec(id, loc, n + ".mgmt", null, model, gen, cores, mem, new Bmc("sim", "sim://" + loc));

@@ -425,6 +425,15 @@ public final class SimDataCenter implements PowerDriver, IdentityDriver, Workloa
         look("stopped");
     }
 
+    /**
+     * The hardware's truth, for what stands in for a process on a simulated server (its lockstep pair member): whether
+     * the profile's workload runs there now. Not an order: no fencing token is seen or raised.
+     */
+    public synchronized boolean workloadRuns(String server, String profile) {
+        SimServer s = server(server);
+        return s.agentUp() && (profile.equals(s.active) && s.workloadRunning || s.preloaded.contains(profile));
+    }
+
     @Override
     public synchronized Status monitor(String server, ProfileSpec profile, CallContext ctx) throws DriverException {
         SimServer s = agent(server, ctx);

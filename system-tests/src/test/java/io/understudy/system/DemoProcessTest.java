@@ -29,11 +29,13 @@ class DemoProcessTest {
 
         var fail = u.cli("sim", "fail", "dl-2", "--mode", "crash");
         assertThat(fail.exit()).as(fail.err()).isZero();
-        JsonNode jobs = u.await(n -> n.size() == 1 && n.get(0).get("status").asText().equals("succeeded"), Duration.ofSeconds(60), "jobs", "-o", "json");
-        assertThat(jobs.get(0).get("profile").asText()).isEqualTo("web-2");
-        assertThat(jobs.get(0).get("startedBy").asText()).isEqualTo("automatic event handling");
+        JsonNode jobs = u.await(n -> failovers(n).size() == 1 && failovers(n).get(0).get("status").asText().equals("succeeded"),
+                Duration.ofSeconds(60), "jobs", "-o", "json");
+        JsonNode failover = failovers(jobs).get(0);
+        assertThat(failover.get("profile").asText()).isEqualTo("web-2");
+        assertThat(failover.get("startedBy").asText()).isEqualTo("automatic event handling");
 
-        var job = u.cli("job", "1");
+        var job = u.cli("job", failover.get("id").asText());
         assertThat(job.exit()).isZero();
         assertThat(job.out()).contains("fence").contains("select-spare").contains("verify");
         var alarms = u.cli("alarms", "-o", "json");
@@ -51,12 +53,27 @@ class DemoProcessTest {
         var plan = u.cli("plan", "--fail-enclosure", "enc1", "-o", "json");
         assertThat(plan.exit()).as(plan.err()).isZero();
         assertThat(plan.json().get("entries").size()).isGreaterThan(0);
+
+        // The demo's lockstep pair: real members of the example service, paired by a re-pair job, counting visits.
+        JsonNode ledger = u.await(n -> streamOf(n).anyMatch(p -> p.get("id").asText().equals("ledger")
+                        && p.path("pair").path("state").asText().equals("paired") && p.path("pair").path("seq").asLong() > 0),
+                Duration.ofSeconds(60), "profiles", "-o", "json");
+        assertThat(streamOf(ledger).filter(p -> p.get("id").asText().equals("ledger")).findFirst().orElseThrow().get("pair").get("twin").asText())
+                .isEqualTo("led-b");
+        assertThat(streamOf(u.cli("jobs", "-o", "json").json()).filter(j -> j.get("type").asText().equals("re-pair")))
+                .anySatisfy(j -> assertThat(j.get("status").asText()).isEqualTo("succeeded"));
+    }
+
+    /** The jobs that move a profile: all but the lockstep pair's re-pair jobs. */
+    private static java.util.List<JsonNode> failovers(JsonNode jobs) {
+        return streamOf(jobs).filter(j -> j.get("type").asText().equals("failover")).toList();
     }
 
     @Test
     void kill9MidJob_restartResumesTheJob_andFinishesItOnce() throws Exception {
         u = new UnderstudyProcess(tmp);
-        u.startDemo(20);
+        // Without the lockstep pair, whose re-pair job would be job 1.
+        u.startDemo(20, "--no-lockstep");
         u.await(n -> streamOf(n).noneMatch(s -> s.get("state").asText().equals("unknown")), Duration.ofSeconds(60), "servers", "-o", "json");
         // Hold the job in activate instead of racing a boot (found: on a busy machine the job finished before the
         // kill): the spare's BMC takes power orders and does nothing, so the cold spare waits for its boot. The
@@ -70,7 +87,7 @@ class DemoProcessTest {
         assertThat(held.get("currentStep").asText()).as("held in activate").isEqualTo("activate");
         u.kill9();
 
-        u.startDemo(20);
+        u.startDemo(20, "--no-lockstep");
         JsonNode done = u.await(n -> !n.get("status").asText().equals("running"), Duration.ofSeconds(90), "job", "1", "-o", "json");
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");
         for (JsonNode step : done.get("steps")) assertThat(step.get("status").asText()).isEqualTo("done");

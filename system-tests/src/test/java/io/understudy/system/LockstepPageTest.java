@@ -22,7 +22,8 @@ import org.openqa.selenium.WebElement;
  * A lockstep profile in a real server process (its two servers the embedded simulator's): the API, and the web page in
  * headless Chromium, show the pair paired; the primary crashes, is fenced and the alias moves to the twin, and both
  * say degraded with the lockstep-degraded alarm; the old home repaired, the pair is whole again (its member started
- * there) and the alarm clears. The pair protocol itself is the lockstep module's (LockstepPairTest, LockstepProcessTest).
+ * there) and the alarm clears. The simulator's members are real ones (server SimPairs): the twin goes on counting
+ * past what the pair had when the primary died.
  */
 class LockstepPageTest {
     static final Duration STEP = Duration.ofSeconds(90);
@@ -62,8 +63,10 @@ class LockstepPageTest {
         Path config = Files.writeString(tmp.resolve("ledger.yaml"), CONFIG);
         u = new UnderstudyProcess(tmp);
         u.startServer(config, 4);
-        JsonNode pair = awaitPair("paired", p -> "led-a".equals(p.path("primary").asText()));
+        // The simulator's pair runs real members of the example service, which a small client feeds: seq moves.
+        JsonNode pair = awaitPair("paired", p -> "led-a".equals(p.path("primary").asText()) && p.path("seq").asLong() > 0);
         assertThat(pair.path("twin").asText()).isEqualTo("led-b");
+        long before = pair.path("seq").asLong();
 
         b = Browser.start(1280, 900);
         b.driver.get(u.url() + "/");
@@ -75,7 +78,7 @@ class LockstepPageTest {
 
         HttpResponse<String> r = send("POST", "/sim/servers/led-a/fail", "{\"mode\": \"crash\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        pair = awaitPair("degraded", p -> "led-b".equals(p.path("primary").asText()));
+        pair = awaitPair("degraded", p -> "led-b".equals(p.path("primary").asText()) && p.path("seq").asLong() > before);
         assertThat(pair.path("twin").asText()).isEqualTo("led-a");
         awaitApi("ledger on led-b, its failover over", "/profiles", n -> "led-b".equals(n.get(0).path("server").asText())
                 && n.get(0).path("activeJob").isNull());

@@ -35,7 +35,7 @@ class WebPageBench {
         UnderstudyProcess u = new UnderstudyProcess(tmp);
         HttpClient http = HttpClient.newHttpClient();
         try (AutoCloseable stop = u::stop) {
-            u.startDemo(20, "--regulars-per-group", String.valueOf(REGULARS));
+            u.startDemo(20, "--regulars-per-group", String.valueOf(REGULARS), "--no-lockstep");
             String admin = u.token("admin");
             await(Duration.ofSeconds(120), () -> count(get(http, u, admin, "/servers"), "unknown") == 0);
             try (Browser b = Browser.start(1440, 1000)) {

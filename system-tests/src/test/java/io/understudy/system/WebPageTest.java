@@ -44,7 +44,8 @@ class WebPageTest {
     void startDemo(@TempDir Path tmp) throws Exception {
         Browser.requireInstalled();
         u = new UnderstudyProcess(tmp);
-        u.startDemo(20);
+        // Without the lockstep pair (LockstepPageTest has it): the jobs here are numbered from the first failover.
+        u.startDemo(20, "--no-lockstep");
         // The cold spares start unknown until the detector has seen them.
         awaitApi("every server observed", "/servers", n -> stream(n).noneMatch(s -> s.get("state").asText().equals("unknown")));
     }

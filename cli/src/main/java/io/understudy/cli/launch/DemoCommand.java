@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code understudy demo}: the server on an embedded simulated data center of two enclosures. */
-@Command(name = "demo", description = "Run understudy on an embedded simulated data center (2 enclosures x 8 bays, a cold and a hot group).")
+/** {@code understudy demo}: the server on an embedded simulated data center: a cold group, a hot group, a lockstep pair. */
+@Command(name = "demo", description = "Run understudy on an embedded simulated data center (2 enclosures x 8 bays, a cold and a hot group;"
+        + " a third enclosure with a lockstep pair running the example key-value service on real members).")
 public final class DemoCommand implements Callable<Integer> {
     @Mixin
     ServeOptions options;
@@ -16,6 +17,9 @@ public final class DemoCommand implements Callable<Integer> {
     /** Hidden: a bigger fleet for measuring the page and the engine (N regulars per group, 2N + 4 servers). */
     @Option(names = "--regulars-per-group", hidden = true, defaultValue = "6")
     int regularsPerGroup;
+
+    @Option(names = "--no-lockstep", description = "Leave the lockstep pair (enclosure enc3, profile ledger) out.")
+    boolean noLockstep;
 
     @Override
     public Integer call() throws Exception {
@@ -25,6 +29,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("error: --regulars-per-group: expected a positive number, got " + regularsPerGroup);
             return 2;
         }
-        return Serve.run(options, dir, DemoDataCenter.build(regularsPerGroup), true);
+        var config = DemoDataCenter.build(regularsPerGroup);
+        return Serve.run(options, dir, noLockstep ? config : DemoDataCenter.withLedgerPair(config), true);
     }
 }

@@ -12,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Second step of a re-pair job: the twin's member, running, is fed what it lacks by the pair's leader (a snapshot and
  * the inputs after it) while the primary serves; the step watches its sequence number come level with the primary's
- * and ends when it is within {@link TwinCheck#SYNCED_WITHIN} inputs and reports no divergence — the pair is whole,
+ * and ends when it is {@link TwinCheck#level level} with it (within {@link TwinCheck#SYNCED_WITHIN} inputs, hearing the
+ * leader) and reports no divergence — the pair is whole,
  * and {@code lockstep-degraded} clears. A twin in {@link TwinCheck#trouble trouble} (diverged; deaf to a leading
- * primary for {@link TwinCheck#DEAF_FOR}) is told to resync, backing off, at most {@link #RESYNCS} times. A twin not level after
+ * primary) is told to resync, backing off, at most {@link #RESYNCS} times. A twin not level after
  * {@link #LIMIT} fails the job (the pair watcher tries again later, backing off).
  */
 final class SyncTwin implements JobStep {
@@ -27,6 +28,8 @@ final class SyncTwin implements JobStep {
     private record Orders(int count, Instant next) {}
 
     private final Map<String, Orders> orders = new ConcurrentHashMap<>();
+    /** The primary's sequence number at this leader's last poll, per job and term (the twin must reach it). */
+    private final Map<String, Long> primarySeq = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -37,7 +40,7 @@ final class SyncTwin implements JobStep {
     public Outcome run(StepContext c) {
         String gone = StartTwin.gone(c);
         if (gone != null) {
-            orders.remove(key(c));
+            forget(c);
             return Outcome.ended(gone);
         }
         String primary = c.job().source();
@@ -50,12 +53,14 @@ final class SyncTwin implements JobStep {
                 PairStatus t = c.drivers().pair().status(twin, c.profile(), c.call());
                 long lag = TwinCheck.lag(p, t);
                 String trouble = TwinCheck.trouble(twin, p, t);
-                if (trouble == null && lag <= TwinCheck.SYNCED_WITHIN) {
-                    orders.remove(key(c));
+                Long before = primarySeq.put(key(c), p.seq());
+                if (trouble == null && TwinCheck.level(p, t, before)) {
+                    forget(c);
                     c.submit(new ClearAlarm(AlarmType.LOCKSTEP_DEGRADED, profile, c.now()));
                     return Outcome.done("twin " + twin + " holds the pair's inputs (at " + t.seq() + ", the primary at " + p.seq() + "): " + profile + " is paired");
                 }
-                why = trouble != null ? trouble + resync(c, t, trouble) : "twin " + twin + " at input " + t.seq() + " of " + p.seq() + " (" + lag + " behind)";
+                why = trouble != null ? trouble + resync(c, t, trouble) : "twin " + twin + " at input " + t.seq() + " of " + p.seq() + " (" + lag + " behind"
+                        + (t.leader() == null && !t.leading() ? ", hearing no leader yet)" : ")");
             } catch (DriverException e) {
                 why = "the twin's member does not answer: " + e.getMessage();
             }
@@ -63,20 +68,24 @@ final class SyncTwin implements JobStep {
             why = "the primary's member does not answer: " + e.getMessage();
         }
         if (c.pastDeadline(LIMIT)) {
-            orders.remove(key(c));
+            forget(c);
             return Outcome.failed(AlarmType.LOCKSTEP_DEGRADED, "twin " + twin + " of " + profile + " was not synced in within "
                     + LIMIT.toMinutes() + " min (" + why + ")");
         }
         return Outcome.waitUntil(c.nextPoll(), "syncing: " + why);
     }
 
+    private void forget(StepContext c) {
+        orders.remove(key(c));
+        primarySeq.remove(key(c));
+    }
+
     private static String key(StepContext c) {
         return c.job().id() + "@" + c.term();
     }
 
-    /** Tells the twin to resync when due: a divergence at once, a deaf twin after {@link TwinCheck#DEAF_FOR} in this step. */
+    /** Tells the twin to resync, backing off between orders, at most {@link #RESYNCS} times in this step. */
     private String resync(StepContext c, PairStatus twin, String trouble) {
-        if (twin.divergence() == null && c.elapsed().compareTo(TwinCheck.DEAF_FOR) < 0) return "; waiting " + TwinCheck.DEAF_FOR.toSeconds() + " s before telling it to resync";
         String key = key(c);
         Orders o = orders.get(key);
         int n = o == null ? 0 : o.count();
