@@ -1,7 +1,5 @@
 package io.understudy.drivers;
 
-import io.understudy.model.config.ProfileSpec;
-
 import io.understudy.drivers.agent.AgentRouter;
 import io.understudy.drivers.agent.AgentSecrets;
 import io.understudy.drivers.agent.RemoteAgentDriver;
@@ -9,6 +7,7 @@ import io.understudy.drivers.fence.FenceAgentDriver;
 import io.understudy.drivers.ipmi.IpmiDriver;
 import io.understudy.drivers.redfish.RedfishDriver;
 import io.understudy.model.config.DataCenterConfig;
+import io.understudy.model.config.ProfileSpec;
 import io.understudy.model.config.ServerSpec;
 import java.time.Clock;
 import java.util.HashMap;
