@@ -246,12 +246,18 @@ class LockstepPairWatchTest {
         return f;
     }
 
+    /** A pair that formed (its first re-pair job done), whose twin then falls into trouble. */
+    private static SimFixture pairedThenTroubled(TroubledTwin[] twin, boolean diverged) {
+        SimFixture f = withTroubledTwin(twin, diverged).settled();
+        assertThat(f.runUntil(() -> "paired".equals(pair(f) == null ? null : pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
+        twin[0].trouble();
+        return f;
+    }
+
     @Test
     void twinHearsNoLeaderWhileThePrimaryLeads_aRePairJobTellsItToResyncOnce_afterTheDeafWait_andThePairIsWhole() throws Exception {
         TroubledTwin[] twin = new TroubledTwin[1];
-        SimFixture f = withTroubledTwin(twin, false).settled();
-        assertThat(f.runUntil(() -> "paired".equals(pair(f) == null ? null : pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
-        twin[0].trouble();
+        SimFixture f = pairedThenTroubled(twin, false);
         assertThat(f.runUntil(() -> jobs(f, JobType.REPAIR).size() == 2 && !jobs(f, JobType.REPAIR).get(1).active(), Duration.ofMinutes(2))).isTrue();
 
         Job job = jobs(f, JobType.REPAIR).get(1);
@@ -270,9 +276,7 @@ class LockstepPairWatchTest {
     @Test
     void twinReportsADivergence_theDivergenceAlarm_andARePairJobHasItResyncAtOnce_thenTheAlarmClears() throws Exception {
         TroubledTwin[] twin = new TroubledTwin[1];
-        SimFixture f = withTroubledTwin(twin, true).settled();
-        assertThat(f.runUntil(() -> "paired".equals(pair(f) == null ? null : pair(f).get("state")), Duration.ofMinutes(1))).isTrue();
-        twin[0].trouble();
+        SimFixture f = pairedThenTroubled(twin, true);
         assertThat(f.runUntil(() -> f.alarm(AlarmType.LOCKSTEP_DIVERGENCE, PROFILE).isPresent(), Duration.ofMinutes(1))).isTrue();
         assertThat(f.alarm(AlarmType.LOCKSTEP_DIVERGENCE, PROFILE).map(Alarm::text).orElseThrow()).contains(TWIN + " diverged at input 4900");
         assertThat(f.runUntil(() -> jobs(f, JobType.REPAIR).size() == 2 && !jobs(f, JobType.REPAIR).get(1).active(), Duration.ofMinutes(2))).isTrue();

@@ -51,15 +51,16 @@ final class StartTwin implements JobStep {
     static String gone(StepContext c) {
         String primary = c.job().source();
         String twin = c.job().target();
-        String on = c.read(s -> {
+        // One read: the profile's server and both servers' states as of the same applied index.
+        return c.read(s -> {
             ProfileRecord p = s.profile(c.job().profile());
-            return p == null ? null : p.server();
+            String on = p == null ? null : p.server();
+            if (!primary.equals(on)) return "the profile no longer runs on " + primary + " (" + (on == null ? "down" : "on " + on) + "); nothing to re-pair";
+            ServerState ps = s.server(primary).state();
+            if (ps != ServerState.RUNNING) return "the primary " + primary + " is " + ps.wire() + "; its failover comes first";
+            ServerState ts = s.server(twin).state();
+            if (ts != ServerState.RUNNING) return "the twin " + twin + " is " + ts.wire() + "; re-paired once it runs again";
+            return null;
         });
-        if (!primary.equals(on)) return "the profile no longer runs on " + primary + " (" + (on == null ? "down" : "on " + on) + "); nothing to re-pair";
-        ServerState ps = c.read(s -> s.server(primary).state());
-        if (ps != ServerState.RUNNING) return "the primary " + primary + " is " + ps.wire() + "; its failover comes first";
-        ServerState ts = c.read(s -> s.server(twin).state());
-        if (ts != ServerState.RUNNING) return "the twin " + twin + " is " + ts.wire() + "; re-paired once it runs again";
-        return null;
     }
 }
