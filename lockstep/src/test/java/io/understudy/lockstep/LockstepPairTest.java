@@ -330,4 +330,66 @@ class LockstepPairTest {
         assertThat(get(twin, "c")).isEqualTo("260");
         assertThat(instances.get()).isEqualTo(2);
     }
+
+    /**
+     * Regression, "the repaired home was never fed" (CI, the lockstep lab's kill scenario: the old primary, started
+     * again after the failover, heard no leader for 90 s while the twin led). Its log held entries the twin never got
+     * (it led under load when it died), so the twin walks back one entry per refused append, and Ratis' appender had
+     * counted so many failed appends to the dead member that it waited 5 s before each: the old home caught up only
+     * after minutes, campaigning in between. Here the primary stops under load, stays away long enough for that count
+     * (Ratis: over thirty, 20 s), and comes back with its log.
+     */
+    @Test
+    void primaryBackWithItsLogAfterALongOutage_isFedByTheTwinAndCatchesUpUnderLoad() throws Exception {
+        startPair(KeyValueService::new);
+        AtomicBoolean serving = new AtomicBoolean(true);
+        AtomicInteger acked = new AtomicInteger();
+        List<Thread> load = new ArrayList<>();
+        for (int c = 0; c < 16; c++) {
+            String key = "k" + c;
+            Thread t = new Thread(() -> {
+                try (LockstepClient own = new LockstepClient("p1", peers, Duration.ofSeconds(3), Duration.ofSeconds(2))) {
+                    for (int i = 0; serving.get(); i++) {
+                        try {
+                            own.send(key + "-" + i, ("incr " + key).getBytes(StandardCharsets.UTF_8), DEADLINE);
+                            acked.incrementAndGet();
+                        } catch (Exception e) {
+                            // the pair is failing over: the same request id again would be the client's way; a new one does here
+                        }
+                    }
+                } catch (IOException e) {
+                    // closing
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            load.add(t);
+        }
+        await().atMost(PATIENCE).until(() -> acked.get() >= 2_000);
+        members.remove(Role.PRIMARY).close();
+        LockstepMember twin = members.get(Role.TWIN);
+        await().atMost(PATIENCE).until(twin::leading);
+        Thread.sleep(25_000);   // the outage, not a wait for something: the appender counts failures meanwhile
+
+        long leaderAtReturn = twin.status().seq();
+        start(Role.PRIMARY, KeyValueService::new);
+        LockstepMember back = members.get(Role.PRIMARY);
+        await().atMost(PATIENCE).until(() -> back.status().seq() >= leaderAtReturn);
+        serving.set(false);
+        for (Thread t : load) t.join(PATIENCE.toMillis());
+        await().atMost(PATIENCE).until(() -> back.status().seq() == members.get(Role.TWIN).status().seq());
+        assertThat(back.status().digest()).isEqualTo(members.get(Role.TWIN).status().digest());
+    }
+
+    /** The appender's wait after a failure stays under the election timeout, so a member it feeds never campaigns meanwhile. */
+    @Test
+    void theLeadersWaitAfterAFailedAppend_staysUnderAMembersElectionTimeout_howeverManyFailed() {
+        org.apache.ratis.retry.RetryPolicy retries = org.apache.ratis.retry.RetryPolicy.parse(LockstepMember.APPENDER_RETRIES);
+        for (int failed : new int[] {0, 1, 9, 10, 29, 30, 31, 1_000, 1_031, 1_000_000, 1_999_999_000}) {
+            org.apache.ratis.retry.RetryPolicy.Action a = retries.handleAttemptFailure(() -> failed);
+            assertThat(a.shouldRetry()).as("after %d failures", failed).isTrue();
+            assertThat(a.getSleepTime().toLong(java.util.concurrent.TimeUnit.MILLISECONDS)).as("after %d failures", failed)
+                    .isLessThanOrEqualTo(LockstepMember.Settings.DEFAULTS.electionTimeoutMin().toMillis() / 2);
+        }
+    }
 }

@@ -135,7 +135,11 @@ public final class LockstepLoad {
         Path stop = dir.resolve("stop");
         while (!Files.exists(stop)) {
             Thread.sleep(200);
-            Files.writeString(dir.resolve("load-progress"), acked.get() + "\n");
+            // Replaced whole, never rewritten in place: the test reads it meanwhile (it once read "1\n83").
+            Path next = dir.resolve("load-progress.next");
+            Files.writeString(next, acked.get() + "\n");
+            Files.move(next, dir.resolve("load-progress"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         stopping = true;
         for (Thread t : threads) t.join();
