@@ -29,14 +29,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One member of a lockstep pair's Raft group: the primary or the twin (each runs the service) or the arbiter (keeps
- * the input log, runs no service, breaks ties). Leadership follows Ratis' peer priorities — primary 2, twin 1,
- * arbiter 0 — so the group's leader is the primary whenever it runs and is caught up, and otherwise the twin.
+ * the input log, runs no service, breaks ties). The primary leads whenever it runs and is caught up — it asks for the
+ * lead when it does not hold it ({@link #startPin}) — and otherwise the twin; the arbiter leads only for a moment.
  */
 public final class LockstepMember implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LockstepMember.class);
 
+    /**
+     * Ratis priorities: the arbiter below the pair, so a member refuses it a vote with a log as long as its own. The
+     * primary and the twin are equals: a candidate waits out every peer of higher priority that has not answered, in
+     * the pre-vote and again in the vote, and a dead primary's request hangs on its dark link — so a twin below the
+     * primary took the lead two election timeouts later than it could (the lockstep lab, b's log: 1 s waiting on a in
+     * each round after a's host was fenced). The primary takes the lead back by asking for it instead.
+     */
     public enum Role {
-        PRIMARY(2), TWIN(1), ARBITER(0);
+        PRIMARY(1), TWIN(1), ARBITER(0);
 
         final int priority;
 
@@ -135,6 +142,7 @@ public final class LockstepMember implements AutoCloseable {
         // on (the lockstep lab: no replies for minutes after the primary's host was killed).
         digests = LockstepClient.raftClient(pair, peers, Duration.ofSeconds(5), self.id());
         if (self.role() == Role.ARBITER) startHandOver();
+        if (self.role() == Role.PRIMARY) startPin();
         startStuckWatch();
         LOG.info("lockstep {}: {} ({}) started at {}", pair, self.id(), self.role().wire(), self.address());
     }
@@ -142,8 +150,9 @@ public final class LockstepMember implements AutoCloseable {
     private volatile java.util.concurrent.ScheduledExecutorService handOver;
 
     /**
-     * An arbiter that wins an election (its log was the longest when the primary died) serves nobody, and Ratis does
-     * not hand the lead on by itself: it transfers only to the highest-priority peer, the dead primary. So an arbiter
+     * An arbiter that wins an election (its log was the longest when the primary died) serves nobody, and Ratis hands
+     * the lead on by itself only to a caught-up peer of the highest priority (the dead primary, while it ranked above
+     * the twin; a twin whose log is not yet level, now). So an arbiter
      * that has led for {@link #ARBITER_LEADS} — long enough for its heartbeats to bring the twin's log level with its
      * own — steps down, and the twin (equal log, higher priority: the arbiter votes for it, it refuses the arbiter)
      * wins the next election; if the twin was not yet level the arbiter wins again and steps down again a moment
@@ -174,6 +183,74 @@ public final class LockstepMember implements AutoCloseable {
             leadingSince[0] = 0;
         }, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
+
+    private volatile java.util.concurrent.ScheduledExecutorService pin;
+
+    /**
+     * The primary asks for the lead (Ratis' transfer: the leader sends it the rest of the log, then has it start an
+     * election) once it is a follower whose log reaches the pair's commit and has for {@link #PIN_AFTER} — what Ratis
+     * did by itself while the primary ranked above the twin. A refused or timed-out transfer backs off (doubling from
+     * {@code PIN_AFTER}); after {@link #PIN_TRIES} in a row it is logged as an error and tried no more until the
+     * pair's leader changes: the twin leads and serves meanwhile, through this member's door as well.
+     */
+    private void startPin() {
+        pin = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lockstep-pin");
+            t.setDaemon(true);
+            return t;
+        });
+        long[] since = {0};
+        long[] next = {0};
+        int[] failed = {0};
+        String[] leaderSeen = {null};
+        pin.scheduleWithFixedDelay(() -> {
+            RaftClient c = digests;
+            try {
+                RaftServer.Division d = server.getDivision(groupId(pair));
+                RaftPeerId leader = d.getInfo().getLeaderId();
+                String l = leader == null ? null : leader.toString();
+                if (!java.util.Objects.equals(l, leaderSeen[0])) {
+                    leaderSeen[0] = l;
+                    failed[0] = 0;
+                    next[0] = 0;
+                }
+                long now = System.nanoTime();
+                if (c == null || d.getInfo().isLeader() || leader == null || failed[0] >= PIN_TRIES || !caughtUp(d)) {
+                    since[0] = 0;
+                    return;
+                }
+                if (since[0] == 0) since[0] = now;
+                if (now - since[0] < PIN_AFTER.toNanos() || now < next[0]) return;
+                RaftClientReply r = c.admin().transferLeadership(RaftPeerId.valueOf(self.id()), PIN_WAIT.toMillis());
+                if (r.isSuccess()) {
+                    LOG.info("lockstep {}: {} took the lead (the primary leads the pair whenever it runs, caught up)", pair, self.id());
+                    return;
+                }
+                throw new IOException(String.valueOf(r.getException()));
+            } catch (IOException | RuntimeException e) {
+                if (since[0] == 0) return;   // stopped or starting
+                failed[0]++;
+                next[0] = System.nanoTime() + PIN_AFTER.toNanos() * (1L << Math.min(failed[0], 5));
+                if (failed[0] == PIN_TRIES) {
+                    LOG.error("lockstep {}: {} could not take the lead back from {} in {} tries ({}); the twin leads until the leader changes",
+                            pair, self.id(), leaderSeen[0], PIN_TRIES, e.toString());
+                }
+            }
+        }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether this member's log reaches the pair's commit as it knows it. */
+    private static boolean caughtUp(RaftServer.Division d) {
+        org.apache.ratis.server.protocol.TermIndex t = d.getRaftLog().getLastEntryTermIndex();
+        long mine = t == null ? -1 : t.getIndex();
+        long commit = d.getCommitInfos().stream().mapToLong(org.apache.ratis.proto.RaftProtos.CommitInfoProto::getCommitIndex).max().orElse(-1);
+        return mine >= commit;
+    }
+
+    /** How long the primary is caught up before it asks for the lead; how long a transfer may take; tries in a row. */
+    static final Duration PIN_AFTER = Duration.ofSeconds(1);
+    static final Duration PIN_WAIT = Duration.ofSeconds(3);
+    static final int PIN_TRIES = 8;
 
     private volatile java.util.concurrent.ScheduledExecutorService stuckWatch;
     /** Resyncs this member ran because it was stuck, and when it may run the next (backing off). */
@@ -364,8 +441,10 @@ public final class LockstepMember implements AutoCloseable {
     private void stopServer() throws IOException {
         if (handOver != null) handOver.shutdownNow();
         if (stuckWatch != null) stuckWatch.shutdownNow();
+        if (pin != null) pin.shutdownNow();
         stuckWatch = null;
         handOver = null;
+        pin = null;
         RaftClient c = digests;
         digests = null;
         if (c != null) c.close();

@@ -379,6 +379,20 @@ class LockstepPairTest {
         for (Thread t : load) t.join(PATIENCE.toMillis());
         await().atMost(PATIENCE).until(() -> back.status().seq() == members.get(Role.TWIN).status().seq());
         assertThat(back.status().digest()).isEqualTo(members.get(Role.TWIN).status().digest());
+        await("the primary asks for the lead back once caught up").atMost(PATIENCE).until(back::leading);
+    }
+
+    /**
+     * Regression, "the twin took the lead two election timeouts late": ranked below the primary, the twin waited out
+     * the dead primary's unanswered vote request (a fenced host's dark link) in the pre-vote and in the vote.
+     */
+    @Test
+    void theTwinRanksWithThePrimary_soItsElectionWaitsOnNoDeadPeer_andTheArbiterRanksBelowBoth() {
+        List<Peer> pair = List.of(new Peer("a", "127.0.0.1:1", Role.PRIMARY), new Peer("b", "127.0.0.1:2", Role.TWIN),
+                new Peer("arbiter", "127.0.0.1:3", Role.ARBITER));
+        List<org.apache.ratis.protocol.RaftPeer> ratis = LockstepMember.raftPeers(pair);
+        assertThat(ratis.get(1).getPriority()).isEqualTo(ratis.get(0).getPriority());
+        assertThat(ratis.get(2).getPriority()).isLessThan(ratis.get(1).getPriority());
     }
 
     /** The appender's wait after a failure stays under the election timeout, so a member it feeds never campaigns meanwhile. */
