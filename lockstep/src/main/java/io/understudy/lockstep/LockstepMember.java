@@ -159,11 +159,7 @@ public final class LockstepMember implements AutoCloseable {
      * later. Found by LockstepPairTest under a CPU hog, where the arbiter kept the lead and nobody was served.
      */
     private void startHandOver() {
-        handOver = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lockstep-arbiter-hand-over");
-            t.setDaemon(true);
-            return t;
-        });
+        handOver = watcher("lockstep-arbiter-hand-over");
         long[] leadingSince = {0};
         handOver.scheduleWithFixedDelay(() -> {
             RaftClient c = digests;
@@ -194,11 +190,7 @@ public final class LockstepMember implements AutoCloseable {
      * pair's leader changes: the twin leads and serves meanwhile, through this member's door as well.
      */
     private void startPin() {
-        pin = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lockstep-pin");
-            t.setDaemon(true);
-            return t;
-        });
+        pin = watcher("lockstep-pin");
         long[] since = {0};
         long[] next = {0};
         int[] failed = {0};
@@ -268,11 +260,7 @@ public final class LockstepMember implements AutoCloseable {
      * error then (the control plane shows the pair syncing, its lag growing).
      */
     private void startStuckWatch() {
-        stuckWatch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lockstep-stuck-watch");
-            t.setDaemon(true);
-            return t;
-        });
+        stuckWatch = watcher("lockstep-stuck-watch");
         long[] last = {-2, System.nanoTime()};   // own last index seen, since when
         stuckWatch.scheduleWithFixedDelay(() -> {
             try {
@@ -320,6 +308,15 @@ public final class LockstepMember implements AutoCloseable {
      * return after 60 s). A dead member costs the leader five connection attempts a second.
      */
     static final String APPENDER_RETRIES = "1ms,10, 50ms,20, 200ms,2000000000";
+
+    /** One thread of its own for a member's watch: it never waits on another's Ratis call. */
+    private static java.util.concurrent.ScheduledExecutorService watcher(String name) {
+        return java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     /** How long a follower's log may stay put while the leader commits past it before it resyncs. */
     static final Duration STUCK_AFTER = Duration.ofSeconds(10);
